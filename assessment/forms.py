@@ -1,0 +1,250 @@
+from dataclasses import dataclass
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from assessment.models import EVIDENCE_MAX_LENGTH, Answer, BankVersion, Organisation, Question
+from assessment.services.assessments import AnswerChange
+
+NOT_APPLICABLE = "na"
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter your email address", "invalid": "Enter a valid email address"},
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been deactivated. Contact your council's administrator.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("username"),
+            Field.text("password"),
+            Button("submit", "Sign in"),
+        )
+
+
+class GovukPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(
+            {"required": "Enter your email address", "invalid": "Enter a valid email address"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("email"), Button("submit", "Send reset link"))
+
+
+class GovukSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("new_password1"), Field.text("new_password2"), Button("submit", "Change password")
+        )
+
+
+class StartAssessmentForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Council",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the council this assessment is for"},
+    )
+    period = forms.ChoiceField(
+        label="Which financial year is this assessment for?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the financial year",
+            "invalid_choice": "Select the financial year",
+        },
+    )
+    bank_version = forms.ModelChoiceField(
+        queryset=BankVersion.objects.none(),
+        label="Question bank",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the question bank"},
+    )
+
+    def __init__(self, *args, organisations, periods: list[str], bank_versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["period"].choices = [(p, p) for p in periods]
+        self.fields["bank_version"].queryset = bank_versions
+        self.fields["bank_version"].label_from_instance = lambda v: f"{v.bank.title} (version {v.number})"
+        layout = []
+        # Only ask what there is a choice about.
+        if len(organisations) == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.initial.setdefault("organisation", organisations[0].pk)
+        else:
+            layout.append(Field.radios("organisation", legend_size=Size.MEDIUM))
+        layout.append(Field.radios("period", legend_size=Size.MEDIUM))
+        if len(bank_versions) == 1:
+            self.fields["bank_version"].widget = forms.HiddenInput()
+            self.initial.setdefault("bank_version", bank_versions[0].pk)
+        else:
+            layout.append(Field.radios("bank_version", legend_size=Size.MEDIUM))
+        self.fields["period"].help_text = "Financial years run from 1 April to 31 March."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *layout,
+            *(
+                Field(name)
+                for name in ("organisation", "bank_version")
+                if isinstance(self.fields[name].widget, forms.HiddenInput)
+            ),
+            Button("submit", "Start assessment"),
+        )
+
+
+@dataclass
+class QuestionBlock:
+    """Everything the theme page shows for one question, with its bound fields."""
+
+    number: int
+    question: Question
+    answer: Answer | None
+    level: forms.BoundField
+    evidence: forms.BoundField
+    version: forms.BoundField
+    conflict: Answer | None = None  # a colleague's newer answer, shown beside the one just typed
+
+    @property
+    def prefix(self) -> str:
+        return f"q{self.question.id}"
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.level.errors or self.evidence.errors or self.version.errors)
+
+
+class ThemeAnswersForm(forms.Form):
+    """One level (or "Not applicable") and one evidence note for each question in a theme.
+
+    Fields are named after question ids (q12-level, q12-evidence, q12-version); a field for a question that
+    is not in this theme is never read, so a forged id cannot reach another question.
+    """
+
+    def __init__(self, *args, questions: list[Question], answers: dict[int, Answer], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.answers = answers
+        for number, question in enumerate(questions, start=1):
+            answer = answers.get(question.id)
+            choices = [(str(level), f"Level {level}") for level in range(1, 6)]
+            if question.allows_not_applicable:
+                choices.append((NOT_APPLICABLE, "Not applicable"))
+            self.fields[f"q{question.id}-level"] = forms.ChoiceField(
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": f"Question {number}: select one of the levels shown"},
+            )
+            self.fields[f"q{question.id}-evidence"] = forms.CharField(
+                required=False,
+                max_length=EVIDENCE_MAX_LENGTH,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                error_messages={
+                    "max_length": f"Question {number}: evidence must be {EVIDENCE_MAX_LENGTH:,} characters or fewer"
+                },
+            )
+            self.fields[f"q{question.id}-version"] = forms.IntegerField(
+                required=False, min_value=0, widget=forms.HiddenInput
+            )
+            if answer is not None:
+                self.initial[f"q{question.id}-level"] = (
+                    NOT_APPLICABLE if answer.is_not_applicable else (str(answer.level) if answer.level else "")
+                )
+                self.initial[f"q{question.id}-evidence"] = answer.evidence
+                self.initial[f"q{question.id}-version"] = answer.version
+            else:
+                self.initial[f"q{question.id}-version"] = 0
+
+    def blocks(self) -> list[QuestionBlock]:
+        return [
+            QuestionBlock(
+                number=number,
+                question=question,
+                answer=self.answers.get(question.id),
+                level=self[f"q{question.id}-level"],
+                evidence=self[f"q{question.id}-evidence"],
+                version=self[f"q{question.id}-version"],
+            )
+            for number, question in enumerate(self.questions, start=1)
+        ]
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) pairs in page order, for the error summary."""
+        items = []
+        for block in self.blocks():
+            for bound in (block.level, block.evidence, block.version):
+                for error in bound.errors:
+                    anchor = f"{bound.auto_id}" if bound is not block.level else f"{bound.auto_id}_0"
+                    items.append((anchor, error))
+        return items
+
+    def changes(self) -> list[AnswerChange]:
+        """What the person submitted, for every question they have touched or answered before."""
+        changes = []
+        for question in self.questions:
+            level_value = self.cleaned_data.get(f"q{question.id}-level") or ""
+            evidence = (self.cleaned_data.get(f"q{question.id}-evidence") or "").replace("\r\n", "\n")
+            version = self.cleaned_data.get(f"q{question.id}-version")
+            if not level_value and not evidence.strip() and question.id not in self.answers:
+                continue
+            changes.append(
+                AnswerChange(
+                    question=question,
+                    level=int(level_value) if level_value not in ("", NOT_APPLICABLE) else None,
+                    not_applicable=level_value == NOT_APPLICABLE,
+                    evidence=evidence,
+                    expected_version=version,
+                )
+            )
+        return changes
+
+
+class AutosaveForm(forms.Form):
+    """One answer saved as the officer goes (the JavaScript enhancement of the theme page)."""
+
+    question = forms.IntegerField()
+    level = forms.CharField(required=False, max_length=2)
+    evidence = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH, strip=False)
+    version = forms.IntegerField(required=False, min_value=0)
+
+    def clean_level(self) -> str:
+        level = self.cleaned_data["level"]
+        if level not in ("", NOT_APPLICABLE, "1", "2", "3", "4", "5"):
+            raise forms.ValidationError("Choose a level from 1 to 5")
+        return level
+
+
+class SubmitAssessmentForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I confirm these answers are an honest account of the council's current position",
+        error_messages={"required": "Confirm that the answers are an honest account before you submit"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.checkbox("confirm"), Button("submit", "Submit assessment"))

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessment.services.question_banks import QuestionBankInvalid, question_bank_load, question_banks_shipped
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the question banks shipped in assessment/question_banks/. A bank whose content has changed is "
+        "published as a new version; an unchanged bank is left alone, so running this twice changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", type=Path, help="Bank directories (default: every shipped bank)")
+
+    def handle(self, *args, paths: list[Path], **options):
+        for path in paths or question_banks_shipped():
+            try:
+                result = question_bank_load(path=path)
+            except QuestionBankInvalid as invalid:
+                raise CommandError(
+                    f"{path} has {len(invalid.problems)} problems:\n" + "\n".join(f"  - {p}" for p in invalid.problems)
+                ) from invalid
+            except FileNotFoundError as missing:
+                raise CommandError(f"{path} is not a question bank directory: {missing}") from missing
+            version = result.version
+            questions = version.questions.count()
+            themes = version.themes.count()
+            if result.created:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Published {version.bank.title} version {version.number}: "
+                        f"{themes} themes, {questions} questions."
+                    )
+                )
+            else:
+                self.stdout.write(
+                    f"{version.bank.title} is up to date (version {version.number}, {questions} questions)."
+                )

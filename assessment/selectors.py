@@ -1,0 +1,150 @@
+"""Reads. Every object a view loads by id comes through here, scoped to the user's councils,
+so another council's assessment is a 404 and never a leak."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, Question, Theme, User
+from assessment.services.scoring import QuestionInput, ScoringInput, ThemeInput
+
+
+def organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(memberships__user=user).order_by("name")
+
+
+def membership_get(*, user: User, organisation: Organisation) -> Membership | None:
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def assessments_for_user(*, user: User) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(organisation__memberships__user=user)
+        .select_related("organisation", "bank_version__bank")
+        .order_by("-period", "organisation__name", "-created_at")
+    )
+
+
+def assessment_get_for_user(*, user: User, pk: int) -> Assessment:
+    return get_object_or_404(assessments_for_user(user=user), pk=pk)
+
+
+def published_bank_versions() -> QuerySet[BankVersion]:
+    return BankVersion.objects.filter(status=BankVersion.Status.PUBLISHED).select_related("bank")
+
+
+@dataclass
+class ThemeProgress:
+    theme: Theme
+    questions: list[Question]
+    answered: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def status(self) -> str:
+        if self.answered == 0:
+            return "Not started"
+        if self.answered < self.total:
+            return "In progress"
+        return "Completed"
+
+
+@dataclass
+class AssessmentStructure:
+    """The themes and questions that apply to one assessment's council, with what has been answered."""
+
+    assessment: Assessment
+    themes: list[ThemeProgress] = field(default_factory=list)
+    answers: dict[int, Answer] = field(default_factory=dict)  # by question id
+
+    @property
+    def answered(self) -> int:
+        return sum(t.answered for t in self.themes)
+
+    @property
+    def total(self) -> int:
+        return sum(t.total for t in self.themes)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered == self.total
+
+    def theme(self, key: str) -> ThemeProgress:
+        for progress in self.themes:
+            if progress.theme.key == key:
+                return progress
+        raise Http404("No such theme in this assessment")
+
+    def next_theme_after(self, key: str) -> ThemeProgress | None:
+        keys = [t.theme.key for t in self.themes]
+        index = keys.index(key)
+        return self.themes[index + 1] if index + 1 < len(self.themes) else None
+
+
+def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -> AssessmentStructure:
+    """Three queries however large the bank: themes, questions (plus their levels, recommendations and
+    sources when `with_detail`), and answers. Questions that do not apply to the council's type are left out,
+    and so are themes left with no questions."""
+    council_type = assessment.organisation.council_type
+    questions = Question.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id")
+    if with_detail:
+        questions = questions.prefetch_related("levels", "recommendations", "sources")
+    by_theme: dict[int, list[Question]] = defaultdict(list)
+    for question in questions:
+        if question.applies_to_council_type(council_type):
+            by_theme[question.theme_id].append(question)
+    answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment).select_related("answered_by")}
+    structure = AssessmentStructure(assessment=assessment, answers=answers)
+    for theme in Theme.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id"):
+        theme_questions = by_theme.get(theme.id, [])
+        if not theme_questions:
+            continue
+        answered = sum(1 for q in theme_questions if q.id in answers and answers[q.id].is_answered)
+        structure.themes.append(ThemeProgress(theme=theme, questions=theme_questions, answered=answered))
+    return structure
+
+
+def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringInput:
+    themes = [ThemeInput(key=t.theme.key, title=t.theme.title, weight=float(t.theme.weight)) for t in structure.themes]
+    questions = []
+    for progress in structure.themes:
+        for question in progress.questions:
+            answer = structure.answers.get(question.id)
+            questions.append(
+                QuestionInput(
+                    key=question.key,
+                    theme_key=progress.theme.key,
+                    weight=float(question.weight),
+                    level=answer.level if answer else None,
+                    not_applicable=bool(answer and answer.is_not_applicable),
+                )
+            )
+    return ScoringInput(themes=themes, questions=questions)
+
+
+def assessment_progress_by_id(*, assessments: list[Assessment]) -> dict[int, tuple[int, int]]:
+    """(answered, total) for each assessment in a list, in two queries, for the dashboard."""
+    version_ids = {a.bank_version_id for a in assessments}
+    questions = list(Question.objects.filter(version_id__in=version_ids).values_list("id", "version_id", "applies_to"))
+    answered_pairs = set(
+        Answer.objects.filter(assessment__in=assessments)
+        .exclude(level__isnull=True, is_not_applicable=False)
+        .values_list("assessment_id", "question_id")
+    )
+    progress = {}
+    for assessment in assessments:
+        council_type = assessment.organisation.council_type
+        applicable = [
+            q_id
+            for q_id, version_id, applies_to in questions
+            if version_id == assessment.bank_version_id and council_type in applies_to
+        ]
+        answered = sum(1 for q_id in applicable if (assessment.id, q_id) in answered_pairs)
+        progress[assessment.id] = (answered, len(applicable))
+    return progress

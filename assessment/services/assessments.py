@@ -1,0 +1,161 @@
+"""Writes for assessments and answers. Each function validates before it saves."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessment.models import (
+    EVIDENCE_MAX_LENGTH,
+    Answer,
+    Assessment,
+    BankVersion,
+    Organisation,
+    Question,
+    User,
+)
+from assessment.services.periods import period_is_valid
+
+
+class AssessmentLocked(Exception):
+    """The assessment has been submitted, so its answers can no longer change."""
+
+
+class AnswerConflict(Exception):
+    """Someone else saved this answer after the person saving started from it."""
+
+    def __init__(self, current: Answer):
+        self.current = current
+        super().__init__(f"Answer to {current.question.key} was changed by someone else")
+
+
+class AssessmentIncomplete(Exception):
+    def __init__(self, unanswered: int):
+        self.unanswered = unanswered
+        super().__init__(f"{unanswered} questions are unanswered")
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """What a person submitted for one question. `level` is None for "not answered yet"."""
+
+    question: Question
+    level: int | None
+    not_applicable: bool
+    evidence: str
+    expected_version: int | None = None  # the answer version the person started from; None skips the check
+
+
+def _require_member(user: User, organisation: Organisation) -> None:
+    if not organisation.memberships.filter(user=user).exists():
+        raise PermissionDenied("You are not a member of this council")
+
+
+@transaction.atomic
+def assessment_start(*, user: User, organisation: Organisation, period: str, bank_version: BankVersion) -> Assessment:
+    _require_member(user, organisation)
+    if not period_is_valid(period):
+        raise ValidationError({"period": "Enter a financial year in the form 2026/27"})
+    if bank_version.status != BankVersion.Status.PUBLISHED:
+        raise ValidationError({"bank_version": "New assessments can only use a published question bank"})
+    if Assessment.objects.filter(organisation=organisation, bank_version=bank_version, period=period).exists():
+        raise ValidationError(
+            {"period": f"{organisation.name} already has an assessment for {period}. Open it from your dashboard."}
+        )
+    try:
+        with transaction.atomic():
+            return Assessment.objects.create(
+                organisation=organisation, bank_version=bank_version, period=period, created_by=user
+            )
+    except IntegrityError as error:  # a colleague started the same one a moment ago
+        raise ValidationError(
+            {"period": f"{organisation.name} already has an assessment for {period}. Open it from your dashboard."}
+        ) from error
+
+
+def _validate_change(assessment: Assessment, change: AnswerChange) -> None:
+    question = change.question
+    if question.version_id != assessment.bank_version_id or not question.applies_to_council_type(
+        assessment.organisation.council_type
+    ):
+        raise ValidationError("This question is not part of this assessment")
+    if change.level is not None and change.level not in (1, 2, 3, 4, 5):
+        raise ValidationError("Choose a level from 1 to 5")
+    if change.not_applicable and not question.allows_not_applicable:
+        raise ValidationError("This question cannot be answered “Not applicable”")
+    if change.not_applicable and change.level is not None:
+        raise ValidationError("Choose a level or “Not applicable”, not both")
+    if len(change.evidence) > EVIDENCE_MAX_LENGTH:
+        raise ValidationError(f"Evidence must be {EVIDENCE_MAX_LENGTH:,} characters or fewer")
+
+
+@transaction.atomic
+def answers_save(*, assessment: Assessment, user: User, changes: list[AnswerChange]) -> list[Answer]:
+    """Save several answers at once: all of them, or (on any problem) none of them.
+
+    Rows are locked with select_for_update (a no-op on SQLite, whose writes are serialised anyway) so two
+    saves of the same answer cannot both pass the version check.
+    """
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not locked.is_editable:
+        raise AssessmentLocked()
+    for change in changes:
+        _validate_change(locked, change)
+    existing = {
+        a.question_id: a
+        for a in Answer.objects.select_for_update().filter(
+            assessment=locked, question__in=[c.question for c in changes]
+        )
+    }
+    now = timezone.now()
+    saved = []
+    for change in changes:
+        answer = existing.get(change.question.id)
+        if answer is None:
+            if change.expected_version not in (None, 0):
+                # The person started from an answer that has since been deleted: treat as a conflict-free save.
+                pass
+            answer = Answer(assessment=locked, question=change.question, version=0)
+        elif change.expected_version is not None and change.expected_version != answer.version:
+            raise AnswerConflict(answer)
+        unchanged = (
+            answer.pk is not None
+            and answer.level == change.level
+            and answer.is_not_applicable == change.not_applicable
+            and answer.evidence == change.evidence
+        )
+        if unchanged:
+            saved.append(answer)
+            continue
+        answer.level = change.level
+        answer.is_not_applicable = change.not_applicable
+        answer.evidence = change.evidence
+        answer.answered_by = user
+        answer.answered_at = now
+        answer.version += 1
+        answer.save()
+        saved.append(answer)
+    if saved:
+        Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
+    return saved
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, user: User, unanswered: int) -> Assessment:
+    """Submit an assessment once every applicable question has a level or "Not applicable".
+
+    `unanswered` comes from the selector that built the check-your-answers page, so the count a person
+    saw is the count checked; the status change itself is guarded by the row lock.
+    """
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _require_member(user, locked.organisation)
+    if not locked.is_editable:
+        raise AssessmentLocked()
+    if unanswered:
+        raise AssessmentIncomplete(unanswered)
+    locked.status = Assessment.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = user
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    return locked

@@ -1,0 +1,43 @@
+from django import template
+
+from assessment.services.scoring import BANDS
+
+register = template.Library()
+
+
+@register.filter
+def band_name(level: int | None) -> str:
+    """ "Initial" for 1 … "Leading" for 5."""
+    return BANDS.get(level, "") if level is not None else ""
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A score to one decimal place, or "Not scored" when nothing was answered at a level."""
+    return "Not scored" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def percent(fraction: float) -> str:
+    return f"{round(fraction * 100)}%"
+
+
+@register.filter
+def descriptor_for(question, level: int | None) -> str:
+    """The descriptor of the level an answer chose. Uses the prefetched levels, so no extra query."""
+    if level is None:
+        return ""
+    return next((d.descriptor for d in question.levels.all() if d.level == level), "")
+
+
+@register.filter
+def recommendation_for(question, level: int | None):
+    if level is None:
+        return None
+    return next((r for r in question.recommendations.all() if r.level == level), None)
+
+
+@register.filter
+def get_answer(answers: dict, question_id: int):
+    """Look up a question's answer in the selector's {question id: answer} map."""
+    return answers.get(question_id)

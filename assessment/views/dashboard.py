@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assessment import selectors
+
+ASSESSMENTS_PER_PAGE = 20
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organisations = list(selectors.organisations_for_user(user=request.user))
+    page = Paginator(selectors.assessments_for_user(user=request.user), ASSESSMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    progress = selectors.assessment_progress_by_id(assessments=list(page.object_list))
+    rows = [(assessment, *progress[assessment.id]) for assessment in page.object_list]
+    return render(
+        request,
+        "assessment/dashboard.html",
+        {"organisations": organisations, "page": page, "rows": rows},
+    )

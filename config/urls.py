@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import TemplateView
+
+from assessment.forms import GovukPasswordResetForm, GovukSetPasswordForm, SignInForm
+from assessment.views import assessments, dashboard, health, results, themes
+
+admin.site.site_header = "Digital maturity: administration"
+admin.site.site_title = "Digital maturity administration"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("assessments/new/", assessments.assessment_new, name="assessment_new"),
+    path("assessments/<int:pk>/", assessments.assessment_task_list, name="assessment_task_list"),
+    path("assessments/<int:pk>/themes/<slug:theme_key>/", themes.theme_answer, name="theme_answer"),
+    path("assessments/<int:pk>/answers/autosave/", themes.answer_autosave, name="answer_autosave"),
+    path("assessments/<int:pk>/check/", assessments.assessment_check, name="assessment_check"),
+    path("assessments/<int:pk>/submitted/", assessments.assessment_submitted, name="assessment_submitted"),
+    path("assessments/<int:pk>/results/", results.assessment_results, name="assessment_results"),
+    path(
+        "accounts/sign-in/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=GovukPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "assessment.views.errors.not_found"
+handler403 = "assessment.views.errors.forbidden"
+handler500 = "assessment.views.errors.server_error"
+handler400 = "assessment.views.errors.bad_request"

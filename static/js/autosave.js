@@ -1,0 +1,198 @@
+// Saves each answer on the theme page as the officer goes.
+//
+// Without JavaScript the page still works: the buttons post the whole form. With it, a level is saved as
+// soon as it is chosen and evidence shortly after typing stops. A failed save is shown and retried with
+// a growing delay; nothing typed is thrown away. A save that collides with a colleague's (HTTP 409)
+// shows both answers and lets the officer choose.
+(function () {
+  'use strict';
+
+  var form = document.querySelector('form[data-autosave-url]');
+  if (!form || !window.fetch || !window.FormData) { return; }
+
+  var url = form.getAttribute('data-autosave-url');
+  var csrfToken = form.querySelector('input[name="csrfmiddlewaretoken"]').value;
+  var statusLine = document.getElementById('autosave-status');
+  var TYPING_PAUSE_MS = 1200;
+  var MAX_RETRY_MS = 30000;
+  var states = {};
+
+  function question(block) {
+    var id = block.getAttribute('data-question');
+    if (!states[id]) {
+      states[id] = { block: block, id: id, timer: null, inflight: false, dirty: false, retryMs: 2000, stopped: false };
+    }
+    return states[id];
+  }
+
+  function fields(state) {
+    var prefix = 'q' + state.id + '-';
+    var checked = state.block.querySelector('input[name="' + prefix + 'level"]:checked');
+    return {
+      level: checked ? checked.value : '',
+      evidence: state.block.querySelector('textarea[name="' + prefix + 'evidence"]'),
+      version: state.block.querySelector('input[name="' + prefix + 'version"]')
+    };
+  }
+
+  function busy() {
+    return Object.keys(states).some(function (id) {
+      var s = states[id];
+      return s.inflight || s.dirty || s.timer;
+    });
+  }
+
+  function setStatus(text) {
+    statusLine.textContent = text;
+  }
+
+  function setQuestionStatus(state, text, isError) {
+    var el = state.block.querySelector('[data-question-status]');
+    el.textContent = text;
+    el.classList.toggle('app-question-status--error', !!isError);
+  }
+
+  function schedule(state, delay) {
+    if (state.stopped) { return; }
+    clearTimeout(state.timer);
+    state.dirty = true;
+    state.timer = setTimeout(function () { state.timer = null; save(state); }, delay);
+  }
+
+  function save(state) {
+    if (state.inflight) { return; } // the change is picked up when the current save finishes
+    state.dirty = false;
+    state.inflight = true;
+    var f = fields(state);
+    var body = new FormData();
+    body.append('question', state.id);
+    body.append('level', f.level);
+    body.append('evidence', f.evidence.value);
+    body.append('version', f.version.value);
+    setStatus('Saving…');
+    fetch(url, {
+      method: 'POST',
+      body: body,
+      credentials: 'same-origin',
+      headers: { 'X-CSRFToken': csrfToken, 'Accept': 'application/json' }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    }).then(function (result) {
+      state.inflight = false;
+      if (result.status === 200) {
+        f.version.value = result.data.version;
+        state.retryMs = 2000;
+        setQuestionStatus(state, '', false);
+        if (state.dirty) { save(state); return; }
+        setStatus('All changes saved. ' + result.data.saved + '.');
+      } else if (result.status === 409 && result.data.current) {
+        showConflict(state, result.data.current);
+      } else if (result.status === 409 || result.status === 403) {
+        state.stopped = true;
+        setStatus((result.data.errors || ['This assessment can no longer be changed.']).join(' '));
+      } else if (result.status === 400) {
+        setQuestionStatus(state, 'Not saved: ' + (result.data.errors || []).join(' '), true);
+        setStatus('One answer could not be saved. Check the message under it.');
+      } else {
+        retry(state);
+      }
+    }).catch(function () {
+      state.inflight = false;
+      retry(state);
+    });
+  }
+
+  function retry(state) {
+    var seconds = Math.round(state.retryMs / 1000);
+    setStatus('Your latest changes have not been saved yet. Trying again in ' + seconds + ' seconds. You can keep working: nothing you type is lost.');
+    schedule(state, state.retryMs);
+    state.retryMs = Math.min(state.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  function describe(answer) {
+    if (answer.level === 'na') { return 'Not applicable'; }
+    return answer.level ? 'Level ' + answer.level : 'No level chosen';
+  }
+
+  function showConflict(state, current) {
+    state.stopped = true;
+    var box = document.createElement('div');
+    box.className = 'govuk-inset-text app-conflict';
+    var heading = document.createElement('p');
+    heading.className = 'govuk-body govuk-!-font-weight-bold';
+    heading.textContent = (current.answered_by || 'A colleague') + ' changed this answer while you were working on it. ' + current.saved + ': ' + describe(current) + '.';
+    box.appendChild(heading);
+    if (current.evidence) {
+      var evidence = document.createElement('p');
+      evidence.className = 'govuk-body app-evidence';
+      evidence.textContent = 'Their evidence: ' + current.evidence;
+      box.appendChild(evidence);
+    }
+    var keep = document.createElement('button');
+    keep.type = 'button';
+    keep.className = 'govuk-button';
+    keep.textContent = 'Keep my answer';
+    var theirs = document.createElement('button');
+    theirs.type = 'button';
+    theirs.className = 'govuk-button govuk-button--secondary';
+    theirs.textContent = 'Use their answer';
+    box.appendChild(keep);
+    box.appendChild(theirs);
+    state.block.querySelector('[data-question-status]').before(box);
+    setStatus('One answer was changed by a colleague. Choose which answer to keep.');
+    keep.focus();
+
+    var f = fields(state);
+    keep.addEventListener('click', function () {
+      f.version.value = current.version;
+      box.remove();
+      state.stopped = false;
+      save(state);
+    });
+    theirs.addEventListener('click', function () {
+      f.version.value = current.version;
+      f.evidence.value = current.evidence;
+      f.evidence.dispatchEvent(new Event('keyup')); // refresh the character count
+      state.block.querySelectorAll('input[type="radio"]').forEach(function (radio) {
+        radio.checked = radio.value === current.level;
+      });
+      box.remove();
+      state.stopped = false;
+      setStatus('Their answer is shown.');
+    });
+  }
+
+  form.addEventListener('change', function (event) {
+    var block = event.target.closest('[data-question]');
+    if (block && event.target.type === 'radio') { schedule(question(block), 0); }
+  });
+  form.addEventListener('input', function (event) {
+    var block = event.target.closest('[data-question]');
+    if (block && event.target.tagName === 'TEXTAREA') { schedule(question(block), TYPING_PAUSE_MS); }
+  });
+
+  // A button press while a save is still on its way waits for it, so the two cannot collide.
+  form.addEventListener('submit', function (event) {
+    if (!busy()) { return; }
+    event.preventDefault();
+    var submitter = event.submitter;
+    Object.keys(states).forEach(function (id) {
+      var s = states[id];
+      if (s.timer) { clearTimeout(s.timer); s.timer = null; save(s); }
+    });
+    var waited = 0;
+    var wait = setInterval(function () {
+      waited += 100;
+      if (!busy() || waited > 10000) {
+        clearInterval(wait);
+        form.requestSubmit(submitter);
+      }
+    }, 100);
+  });
+
+  window.addEventListener('beforeunload', function (event) {
+    if (busy()) { event.preventDefault(); event.returnValue = ''; }
+  });
+})();

@@ -1,0 +1,61 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, User
+from assessment.services.demo import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_load_question_bank_and_seed_demo_are_idempotent(settings, capsys):
+    settings.DEBUG = True
+    call_command("load_question_bank")
+    call_command("seed_demo")
+    call_command("load_question_bank")
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert "is up to date" in output
+    assert DEMO_PASSWORD in output and "officer@exampleshire.example" in output
+    assert BankVersion.objects.count() == 1
+    assert Organisation.objects.count() == 2
+    assert User.objects.count() == 4
+    assert Membership.objects.count() == 3
+    assessment = Assessment.objects.get()
+    assert assessment.organisation.name == "Sampleton District Council" and assessment.period == "2025/26"
+    assert assessment.status == Assessment.Status.SUBMITTED
+    applicable = [q for q in assessment.bank_version.questions.all() if "district" in q.applies_to]
+    answers = Answer.objects.filter(assessment=assessment)
+    assert answers.count() == len(applicable)
+    assert all(a.level is not None or a.is_not_applicable for a in answers)
+    assert User.objects.get(email="admin@platform.example").is_staff
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG=true"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "false", "DATABASE_URL": "sqlite:///:memory:"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr

@@ -1,0 +1,77 @@
+from dataclasses import dataclass
+
+import pytest
+
+from assessment.models import Assessment, Membership, Organisation, Question, Theme, User
+from tests.factories import (
+    AssessmentFactory,
+    BankVersionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    QuestionFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Council:
+    organisation: Organisation
+    officer: User
+    lead: User
+
+
+@dataclass
+class Bank:
+    """A small published bank: two themes, one question in the second that only county councils answer."""
+
+    version: object
+    themes: list[Theme]
+    questions: list[Question]
+
+
+@pytest.fixture
+def bank(db) -> Bank:
+    version = BankVersionFactory()
+    first = ThemeFactory(version=version, key="hybrid-working", title="Hybrid working", position=1)
+    second = ThemeFactory(version=version, key="cyber-security", title="Cyber security", position=2)
+    questions = [
+        QuestionFactory(theme=first, key="devices", weight=2, position=1),
+        QuestionFactory(theme=first, key="connectivity", weight=1, position=2, allows_not_applicable=True),
+        QuestionFactory(theme=second, key="backups", weight=1, position=1),
+        QuestionFactory(theme=second, key="care-data", position=2, applies_to=["county", "unitary"]),
+    ]
+    return Bank(version=version, themes=[first, second], questions=questions)
+
+
+def _council(name: str, council_type: str) -> Council:
+    organisation = OrganisationFactory(name=name, council_type=council_type)
+    officer = MembershipFactory(organisation=organisation, role=Membership.Role.OFFICER).user
+    lead = MembershipFactory(organisation=organisation, role=Membership.Role.LEAD).user
+    return Council(organisation=organisation, officer=officer, lead=lead)
+
+
+@pytest.fixture
+def council(db) -> Council:
+    return _council("Exampleshire County Council", Organisation.CouncilType.COUNTY)
+
+
+@pytest.fixture
+def other_council(db) -> Council:
+    return _council("Othertown District Council", Organisation.CouncilType.DISTRICT)
+
+
+@pytest.fixture
+def platform_admin(db) -> User:
+    return UserFactory(email="admin@platform.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def assessment(bank, council) -> Assessment:
+    return AssessmentFactory(organisation=council.organisation, bank_version=bank.version, created_by=council.officer)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is deliberately slow; the tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

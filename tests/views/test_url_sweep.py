@@ -1,0 +1,60 @@
+"""Every URL pattern, visited as each kind of user, gets the status it must.
+
+Adding a URL without adding it here fails `test_every_url_pattern_is_swept`, so the sweep stays complete.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ANON, MEMBER, OTHER, ADMIN = "anonymous", "member", "other council", "platform admin"
+
+# name: (method, kwargs needed, {role: status})
+SWEEP = {
+    "dashboard": ("get", {}, {ANON: 302, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "assessment_new": ("get", {}, {ANON: 302, MEMBER: 200, OTHER: 200, ADMIN: 404}),
+    "assessment_task_list": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "theme_answer": ("get", {"pk", "theme_key"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "answer_autosave": ("post", {"pk"}, {ANON: 302, MEMBER: 400, OTHER: 404, ADMIN: 404}),
+    "assessment_check": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "assessment_submitted": ("get", {"pk"}, {ANON: 302, MEMBER: 302, OTHER: 404, ADMIN: 404}),
+    "assessment_results": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "login": ("get", {}, {ANON: 200, MEMBER: 302, OTHER: 302, ADMIN: 302}),
+    "logout": ("get", {}, {ANON: 405, MEMBER: 405, OTHER: 405, ADMIN: 405}),
+    "password_reset": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "password_reset_done": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "password_reset_confirm": ("get", {"uidb64", "token"}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "password_reset_complete": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "accessibility": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "healthz": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "admin:index": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
+}
+
+
+def _named_patterns(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                names.add("admin:index")  # the admin site is checked through its front door
+                continue
+            names |= _named_patterns(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_url_pattern_is_swept():
+    assert _named_patterns(get_resolver()) == set(SWEEP)
+
+
+@pytest.mark.parametrize("role", [ANON, MEMBER, OTHER, ADMIN])
+@pytest.mark.parametrize("name", sorted(SWEEP))
+def test_status_for_each_role(client, assessment, bank, council, other_council, platform_admin, name, role):
+    method, needs, expected = SWEEP[name]
+    user = {ANON: None, MEMBER: council.officer, OTHER: other_council.officer, ADMIN: platform_admin}[role]
+    if user is not None:
+        client.force_login(user)
+    values = {"pk": assessment.pk, "theme_key": bank.themes[0].key, "uidb64": "MQ", "token": "set-password"}
+    url = reverse(name, kwargs={key: values[key] for key in needs})
+    response = getattr(client, method)(url)
+    assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
