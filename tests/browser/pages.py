@@ -1,0 +1,83 @@
+"""Page objects for the browser tests. Every page they open is checked with axe-core."""
+
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Page, expect
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@dataclass
+class Browser:
+    page: Page
+    base_url: str
+    checked: list[str] = field(default_factory=list)
+    csp_errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.page.on(
+            "console",
+            lambda message: self.csp_errors.append(message.text)
+            if "Content Security Policy" in message.text
+            else None,
+        )
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+        self.check()
+
+    def check(self) -> None:
+        """No WCAG 2.2 AA violation that axe-core can find, and nothing blocked by the CSP."""
+        violations = self.page.evaluate(
+            "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+            ".map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)",
+            WCAG_22_AA,
+        )
+        assert violations == [], f"{self.page.url}: {violations}"
+        assert self.csp_errors == [], f"{self.page.url}: {self.csp_errors}"
+        self.checked.append(self.page.url)
+
+
+class SignInPage:
+    def __init__(self, browser: Browser):
+        self.browser = browser
+
+    def sign_in(self, email: str, password: str) -> None:
+        self.browser.open("/accounts/sign-in/")
+        self.browser.page.get_by_label("Email address").fill(email)
+        self.browser.page.get_by_label("Password").fill(password)
+        self.browser.page.get_by_role("button", name="Sign in").click()
+        expect(self.browser.page.get_by_role("heading", name="Your assessments")).to_be_visible()
+        self.browser.check()
+
+
+class ThemePage:
+    def __init__(self, browser: Browser):
+        self.browser = browser
+        self.page = browser.page
+
+    @property
+    def title(self) -> str:
+        return self.page.locator("h1").inner_text()
+
+    def questions(self):
+        return self.page.locator("[data-question]")
+
+    def choose_level(self, index: int, level: int) -> None:
+        self.questions().nth(index).get_by_label(f"Level {level}:").check()
+
+    def type_evidence(self, index: int, text: str) -> None:
+        self.questions().nth(index).locator("textarea").fill(text)
+
+    def wait_until_saved(self) -> None:
+        expect(self.page.locator("#autosave-status")).to_contain_text("All changes saved")
+
+    def answer_all(self, level: int) -> None:
+        for index in range(self.questions().count()):
+            self.choose_level(index, level)
+        self.wait_until_saved()
+
+    def save_and_continue(self) -> None:
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Save and continue").click()
+        self.browser.check()
