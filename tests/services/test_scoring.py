@@ -82,3 +82,24 @@ def test_all_not_applicable_is_not_scored_rather_than_a_division_by_zero():
 )
 def test_band_follows_the_score_as_shown_to_one_decimal_place(value, band):
     assert maturity_band(value) == band
+
+
+def test_the_worked_example_in_docs_scoring_md():
+    result = score_assessment(
+        ScoringInput(
+            themes=[ThemeInput("a", "A", 2), ThemeInput("b", "B", 3)],
+            questions=[
+                q("a1", "a", 4, 2),
+                q("a2", "a", 1, 1),
+                q("b1", "b", 1),
+                q("b2", "b", 2),
+                q("b3", "b", 3),
+                q("b4", "b", None, na=True),
+            ],
+        )
+    )
+    assert result.theme("a").score.value == pytest.approx(3.0)
+    assert result.theme("b").score.value == pytest.approx(2.0)
+    assert (result.theme("b").score.answered, result.theme("b").score.applicable) == (3, 3)
+    assert result.overall.value == pytest.approx(2.4)
+    assert result.overall.band == "Developing"
