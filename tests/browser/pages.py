@@ -17,9 +17,7 @@ class Browser:
     def __post_init__(self):
         self.page.on(
             "console",
-            lambda message: self.csp_errors.append(message.text)
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: self.csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
         )
 
     def open(self, path: str) -> None:

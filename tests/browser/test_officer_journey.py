@@ -48,7 +48,9 @@ def test_officer_answers_leaves_returns_submits_and_sees_results(page, live_serv
     expect(page.get_by_text("You have answered 2 of")).to_be_visible()
     page.get_by_role("link", name="Leadership, strategy and culture").click()
     expect(theme.questions().nth(0).get_by_label("Level 3:")).to_be_checked()
-    expect(theme.questions().nth(0).locator("textarea")).to_have_value("Digital strategy approved by Cabinet, March 2026.")
+    expect(theme.questions().nth(0).locator("textarea")).to_have_value(
+        "Digital strategy approved by Cabinet, March 2026."
+    )
     expect(theme.questions().nth(1).get_by_label("Level 2:")).to_be_checked()
 
     # Finish every theme.
