@@ -1,14 +1,52 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+"""The admin site: councils and people for platform administrators, and question-bank editing for the
+"Question bank editors" group. A published or retired bank version is read-only here, whoever you are."""
 
-from assessment.models import Assessment, BankVersion, Membership, Organisation, QuestionBank, Theme, User
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessment.forms import ThemeAnswersForm
+from assessment.models import (
+    COUNCIL_TYPE_VALUES,
+    Assessment,
+    BankVersion,
+    LevelDescriptor,
+    Membership,
+    Organisation,
+    Question,
+    QuestionBank,
+    Recommendation,
+    Source,
+    Theme,
+    User,
+)
+from assessment.models.organisations import CouncilType
+from assessment.services.question_banks import (
+    BankVersionStateError,
+    QuestionBankInvalid,
+    bank_version_create_draft,
+    bank_version_delete_draft,
+    bank_version_publish,
+    bank_version_publish_problems,
+    bank_version_require_draft,
+    bank_version_retire,
+    bank_version_serialise,
+    question_bank_import,
+    question_bank_parse,
+)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "last_login"]
-    list_filter = ["is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email", "full_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -33,40 +71,6 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-class ThemeInline(admin.TabularInline):
-    model = Theme
-    fields = ["position", "key", "title", "weight"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(QuestionBank)
-class QuestionBankAdmin(admin.ModelAdmin):
-    list_display = ["title", "key"]
-    search_fields = ["title", "key"]
-
-
-@admin.register(BankVersion)
-class BankVersionAdmin(admin.ModelAdmin):
-    """Read-only here: a published version never changes, and drafts come from the loader."""
-
-    list_display = ["bank", "number", "status", "published_at"]
-    list_filter = ["bank", "status"]
-    readonly_fields = ["bank", "number", "status", "published_at", "content_hash"]
-    inlines = [ThemeInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
     """For support: who has which assessment. Answers stay in the service, visible only to the council."""
@@ -74,15 +78,373 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_display = ["organisation", "period", "status", "bank_version", "updated_at"]
     list_filter = ["status", "period"]
     search_fields = ["organisation__name"]
-    readonly_fields = [
-        "organisation",
-        "bank_version",
-        "period",
-        "status",
-        "created_by",
-        "submitted_by",
-        "submitted_at",
-    ]
+    readonly_fields = ["organisation", "bank_version", "period", "status", "created_by", "submitted_by", "submitted_at"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# Question banks -------------------------------------------------------------------------------------------
+
+
+def _version_of(obj) -> BankVersion | None:
+    if obj is None:
+        return None
+    if isinstance(obj, BankVersion):
+        return obj
+    if isinstance(obj, Theme | Question):
+        return obj.version
+    return obj.question.version  # descriptors, recommendations, sources
+
+
+class DraftOnlyMixin:
+    """Content can be added, changed or deleted only while its version is a draft."""
+
+    def _is_draft(self, obj) -> bool:
+        version = _version_of(obj)
+        return version is None or version.is_draft
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._is_draft(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._is_draft(obj)
+
+    # The permission checks above hide the controls; the service check below refuses the write itself.
+    def save_model(self, request, obj, form, change):
+        bank_version_require_draft(version=_version_of(obj))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        bank_version_require_draft(version=_version_of(obj))
+        super().delete_model(request, obj)
+
+
+class DraftOnlyInlineMixin(DraftOnlyMixin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and self._is_draft(obj)
+
+
+class LevelDescriptorInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = LevelDescriptor
+    extra = 0
+    max_num = 5
+    fields = ["level", "descriptor"]
+
+
+class RecommendationInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = Recommendation
+    extra = 0
+    max_num = 5
+    fields = ["level", "text", "effort"]
+
+
+class SourceInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = Source
+    extra = 0
+    fields = ["title", "publisher", "year", "quote", "position"]
+
+
+class QuestionForm(forms.ModelForm):
+    applies_to = forms.MultipleChoiceField(
+        choices=CouncilType.choices, widget=forms.CheckboxSelectMultiple, label="Applies to"
+    )
+    pillars = forms.MultipleChoiceField(
+        choices=Question.Pillar.choices, widget=forms.CheckboxSelectMultiple, label="Socitm pillars"
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "theme", "key", "text", "guidance", "weight", "applies_to", "allows_not_applicable",
+            "pillars", "frameworks", "replaces", "position",
+        ]  # fmt: skip
+
+    def clean_applies_to(self) -> list[str]:
+        return [t for t in COUNCIL_TYPE_VALUES if t in self.cleaned_data["applies_to"]]
+
+
+@admin.register(Question)
+class QuestionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+    form = QuestionForm
+    list_display = ["key", "text", "theme", "weight", "version"]
+    list_filter = ["version__bank", "version", "theme__title", "allows_not_applicable"]
+    search_fields = ["key", "text", "guidance"]
+    readonly_fields = ["version"]
+    inlines = [LevelDescriptorInline, RecommendationInline, SourceInline]
+    list_select_related = ["theme", "version__bank"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # questions are added from their theme, so they belong to the right version
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "theme" and request.resolver_match.kwargs.get("object_id"):
+            question = Question.objects.filter(pk=request.resolver_match.kwargs["object_id"]).first()
+            if question:
+                kwargs["queryset"] = Theme.objects.filter(version=question.version_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["position", "key", "text", "weight", "allows_not_applicable"]
+    show_change_link = True
+    ordering = ["position"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["title", "key", "version", "weight", "position", "preview_link"]
+    list_filter = ["version__bank", "version"]
+    search_fields = ["title", "key", "description"]
+    readonly_fields = ["version"]
+    fields = ["version", "key", "title", "description", "weight", "position"]
+    inlines = [QuestionInline]
+    list_select_related = ["version__bank"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # themes are added from their bank version
+
+    @admin.display(description="Preview")
+    def preview_link(self, theme: Theme) -> str:
+        return format_html('<a href="{}">Preview</a>', reverse("admin:assessment_theme_preview", args=[theme.pk]))
+
+    def save_formset(self, request, form, formset, change):
+        # A question added from its theme belongs to the theme's version.
+        for question in formset.save(commit=False):
+            question.version_id = form.instance.version_id
+            if not question.applies_to:
+                question.applies_to = list(COUNCIL_TYPE_VALUES)
+            question.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="assessment_theme_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The theme exactly as officers will see it, built from the same partial as the real page."""
+        theme = get_object_or_404(Theme.objects.select_related("version__bank"), pk=pk)
+        if not self.has_view_permission(request, theme):
+            raise PermissionDenied
+        questions = list(theme.questions.order_by("position", "id").prefetch_related("levels", "sources"))
+        form = ThemeAnswersForm(questions=questions, answers={})
+        return render(request, "admin/assessment/theme_preview.html", {"theme": theme, "blocks": form.blocks()})
+
+
+class ThemeInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = Theme
+    extra = 0
+    fields = ["position", "key", "title", "weight"]
+    show_change_link = True
+    ordering = ["position"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Question bank file (JSON or YAML, in the export shape)")
+
+
+@admin.register(BankVersion)
+class BankVersionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "status", "published_at", "question_count"]
+    list_filter = ["bank", "status"]
+    readonly_fields = ["bank", "number", "status", "published_at", "published_by", "created_by"]
+    fields = readonly_fields
+    inlines = [ThemeInline]
+    change_form_template = "admin/assessment/bankversion/change_form.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # versions come from "Start a new draft", imports and the shipped banks
+
+    @admin.display(description="Questions")
+    def question_count(self, version: BankVersion) -> int:
+        return version.questions.count()
+
+    def get_urls(self):
+        def view(name, func):
+            return path(
+                f"<int:pk>/{name}/",
+                self.admin_site.admin_view(func),
+                name=f"assessment_bankversion_{name.replace('-', '_')}",
+            )
+
+        return [
+            view("publish", self.publish_view),
+            view("retire", self.retire_view),
+            view("delete-draft", self.delete_draft_view),
+            view("export", self.export_view),
+            *super().get_urls(),
+        ]
+
+    def _require_publisher(self, request) -> None:
+        if not request.user.has_perm("assessment.publish_bankversion"):
+            raise PermissionDenied
+
+    def _confirm(self, request, version, *, title, action, explanation, problems=(), button="Confirm"):
+        return render(
+            request,
+            "admin/assessment/confirm_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "version": version,
+                "explanation": explanation,
+                "problems": problems,
+                "button": button,
+                "action": action,
+                "opts": self.model._meta,
+            },
+        )
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._require_publisher(request)
+        version = get_object_or_404(BankVersion, pk=pk)
+        if request.method == "POST":
+            try:
+                bank_version_publish(version=version, user=request.user)
+            except QuestionBankInvalid as invalid:
+                return self._confirm(
+                    request, version, title=f"Version {version.number} cannot be published yet", action="publish",
+                    explanation="Fix these problems in the draft, then try again.", problems=invalid.problems,
+                    button="Check again and publish",
+                )  # fmt: skip
+            except BankVersionStateError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Version {version.number} is published. New assessments will use it.")
+            return redirect("admin:assessment_bankversion_change", pk)
+        problems = bank_version_publish_problems(version=version) if version.is_draft else []
+        return self._confirm(
+            request, version, title=f"Publish version {version.number}?", action="publish",
+            explanation="Once published this version can never change. New assessments will use it; the current "
+            "published version will be retired. Assessments already started keep the version they began with.",
+            problems=problems, button="Publish",
+        )  # fmt: skip
+
+    def retire_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._require_publisher(request)
+        version = get_object_or_404(BankVersion, pk=pk)
+        if request.method == "POST":
+            try:
+                bank_version_retire(version=version)
+            except BankVersionStateError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Version {version.number} is retired.")
+            return redirect("admin:assessment_bankversion_change", pk)
+        return self._confirm(
+            request, version, title=f"Retire version {version.number}?", action="retire",
+            explanation="Councils will not be able to start new assessments on this version until another is "
+            "published. Assessments that use it are not affected.", button="Retire",
+        )  # fmt: skip
+
+    def delete_draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = get_object_or_404(BankVersion, pk=pk)
+        if not request.user.has_perm("assessment.delete_bankversion"):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                bank_version_delete_draft(version=version)
+            except Exception as error:  # noqa: BLE001 - shown to the editor, nothing was deleted
+                messages.error(request, str(error))
+                return redirect("admin:assessment_bankversion_change", pk)
+            messages.success(request, f"Draft version {version.number} was deleted.")
+            return redirect("admin:assessment_bankversion_changelist")
+        return self._confirm(
+            request, version, title=f"Delete draft version {version.number}?", action="delete-draft",
+            explanation="All changes made in this draft will be lost. Published versions are not affected.",
+            button="Delete draft",
+        )  # fmt: skip
+
+    def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = get_object_or_404(BankVersion.objects.select_related("bank"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        fmt = "yaml" if request.GET.get("format") == "yaml" else "json"
+        response = HttpResponse(
+            bank_version_serialise(version=version, fmt=fmt),
+            content_type="application/json" if fmt == "json" else "application/yaml",
+        )
+        filename = f"{version.bank.key}-v{version.number}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+@admin.register(QuestionBank)
+class QuestionBankAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "key"]
+    search_fields = ["title", "key"]
+    readonly_fields = ["key"]
+    change_form_template = "admin/assessment/questionbank/change_form.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # banks arrive through import or the shipped files, with their first version
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/new-draft/",
+                self.admin_site.admin_view(self.new_draft_view),
+                name="assessment_questionbank_new_draft",
+            ),
+            path("import/", self.admin_site.admin_view(self.import_view), name="assessment_questionbank_import"),
+            *super().get_urls(),
+        ]
+
+    def new_draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("assessment.add_bankversion"):
+            raise PermissionDenied
+        bank = get_object_or_404(QuestionBank, pk=pk)
+        latest = bank.versions.order_by("-number").first()
+        if request.method == "POST":
+            try:
+                draft = bank_version_create_draft(bank=bank, user=request.user)
+            except BankVersionStateError as error:
+                messages.error(request, str(error))
+                return redirect("admin:assessment_questionbank_change", pk)
+            messages.success(request, f"Draft version {draft.number} is ready to edit.")
+            return redirect("admin:assessment_bankversion_change", draft.pk)
+        return render(
+            request,
+            "admin/assessment/confirm_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Start a new draft of {bank.title}?",
+                "version": latest,
+                "explanation": f"The draft starts as a copy of version {latest.number if latest else '–'}. "
+                "Nothing changes for councils until you publish it.",
+                "button": "Start a new draft",
+                "opts": self.model._meta,
+            },
+        )
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("assessment.add_bankversion"):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                data = question_bank_parse(content=upload.read(), filename=upload.name)
+                draft = question_bank_import(data=data, user=request.user)
+            except QuestionBankInvalid as invalid:
+                problems = invalid.problems
+            except BankVersionStateError as error:
+                problems = [str(error)]
+            else:
+                messages.success(request, f"Imported as draft version {draft.number}. Review it, then publish.")
+                return redirect("admin:assessment_bankversion_change", draft.pk)
+        return render(
+            request,
+            "admin/assessment/import.html",
+            {**self.admin_site.each_context(request), "title": "Import a question bank", "form": form,
+             "problems": problems, "opts": self.model._meta},
+        )  # fmt: skip

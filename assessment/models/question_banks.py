@@ -4,7 +4,9 @@ A bank (for example "Council digital maturity") has numbered versions. A publish
 assessments point at the version they were answered against, so what a score meant stays fixed.
 """
 
+from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .organisations import Organisation
 
@@ -37,17 +39,31 @@ class BankVersion(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # A fingerprint of the content a version was loaded from, so loading the same files twice is a no-op.
     content_hash = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["bank__title", "-number"]
+        permissions = [("publish_bankversion", "Can publish and retire question bank versions")]
         constraints = [
             models.UniqueConstraint(fields=["bank", "number"], name="bankversion_unique_number"),
             models.UniqueConstraint(
                 fields=["bank"],
                 condition=models.Q(status="published"),
                 name="bankversion_one_published_per_bank",
+            ),
+            models.UniqueConstraint(
+                fields=["bank"],
+                condition=models.Q(status="draft"),
+                name="bankversion_one_draft_per_bank",
             ),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="bankversion_number_positive"),
             models.CheckConstraint(
@@ -63,6 +79,10 @@ class BankVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.bank.title}, version {self.number} ({self.get_status_display().lower()})"
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
 
 class Theme(models.Model):
     version = models.ForeignKey(BankVersion, on_delete=models.CASCADE, related_name="themes")
@@ -71,6 +91,8 @@ class Theme(models.Model):
     description = models.TextField(blank=True)
     weight = models.DecimalField(max_digits=5, decimal_places=2, default=1)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["version", "position", "id"]
@@ -107,6 +129,8 @@ class Question(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["theme__position", "position", "id"]
         constraints = [
@@ -128,6 +152,8 @@ class LevelDescriptor(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField()
     descriptor = models.TextField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question", "level"]
@@ -153,6 +179,8 @@ class Recommendation(models.Model):
     text = models.TextField()
     effort = models.CharField(max_length=16, choices=Effort.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["question", "level"]
         constraints = [
@@ -177,6 +205,8 @@ class Source(models.Model):
     year = models.PositiveSmallIntegerField()
     quote = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question", "position", "id"]

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, User
+from assessment.services.question_banks import editors_group_ensure
 
 DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - printed for local demo use only
 
@@ -26,7 +27,7 @@ DEMO_LOGINS = [
         "Sam Officer",
         "Officer, Sampleton District Council (has a submitted 2025/26 assessment)",
     ),
-    DemoLogin("admin@platform.example", "Ada Admin", "Platform administrator"),
+    DemoLogin("admin@platform.example", "Ada Admin", "Platform administrator and question bank editor"),
 ]
 
 EVIDENCE_SNIPPETS = [
@@ -76,6 +77,7 @@ def demo_seed() -> list[DemoLogin]:
         },
     )
     people = {login.email: _user(login.email, login.name, staff="admin@" in login.email) for login in DEMO_LOGINS}
+    people["admin@platform.example"].groups.add(editors_group_ensure())
     for email, organisation, role in [
         ("officer@exampleshire.example", exampleshire, Membership.Role.OFFICER),
         ("lead@exampleshire.example", exampleshire, Membership.Role.LEAD),

@@ -6,6 +6,7 @@ Its shape is the same one the import and export use: {"bank": {...}, "themes": [
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessment.models import (
     COUNCIL_TYPE_VALUES,
@@ -28,9 +30,20 @@ from assessment.models import (
 )
 
 BANKS_DIR = Path(__file__).resolve().parent.parent / "question_banks"
+EDITORS_GROUP = "Question bank editors"
+IMPORT_MAX_BYTES = 2 * 1024 * 1024  # the full sector bank is about 400 KB
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PILLARS = {choice.value for choice in Question.Pillar}
 EFFORTS = {choice.value for choice in Recommendation.Effort}
 QUOTE_MAX_LENGTH = 300
+
+
+class BankVersionNotEditable(Exception):
+    """A published or retired version never changes: edit a new draft instead."""
+
+
+class BankVersionStateError(Exception):
+    """An action that does not fit the version's status, such as publishing a retired version."""
 
 
 class QuestionBankInvalid(Exception):
@@ -73,6 +86,8 @@ def question_bank_validate(*, data: Any) -> list[str]:
         for field in ("key", "title"):
             if not isinstance(bank.get(field), str) or not bank.get(field, "").strip():
                 problems.append(f"bank.{field}: is required and must be text.")
+        if isinstance(bank.get("key"), str) and not KEY_PATTERN.match(bank["key"]):
+            problems.append("bank.key: use lowercase letters, numbers and hyphens only.")
     themes = data.get("themes")
     if not isinstance(themes, list) or not themes:
         problems.append("themes: must be a non-empty list.")
@@ -89,6 +104,8 @@ def question_bank_validate(*, data: Any) -> list[str]:
         for field in ("key", "title"):
             if not isinstance(theme.get(field), str) or not theme.get(field, "").strip():
                 problems.append(f"{where}.{field}: is required and must be text.")
+        if isinstance(theme.get("key"), str) and not KEY_PATTERN.match(theme["key"]):
+            problems.append(f"{where}.key: use lowercase letters, numbers and hyphens only.")
         if theme.get("key") in theme_keys:
             problems.append(f"{where}.key: '{theme.get('key')}' is used by more than one theme.")
         theme_keys.add(theme.get("key"))
@@ -112,6 +129,8 @@ def _question_problems(question: Any, where: str, seen_keys: set[str]) -> list[s
         if not isinstance(question.get(field), str) or not question.get(field, "").strip():
             problems.append(f"{where}.{field}: is required and must be text.")
     key = question.get("key")
+    if isinstance(key, str) and not KEY_PATTERN.match(key):
+        problems.append(f"{where}.key: use lowercase letters, numbers and hyphens only.")
     if key in seen_keys:
         problems.append(f"{where}.key: '{key}' is used by more than one question.")
     seen_keys.add(key)
@@ -187,6 +206,11 @@ def _content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _content_only(data: dict[str, Any]) -> dict[str, Any]:
+    """The part of a bank that defines what its questions mean: not its version number, status or dates."""
+    return {"bank": {"key": data["bank"]["key"], "title": data["bank"]["title"]}, "themes": data["themes"]}
+
+
 def _decimal(value: Any) -> Decimal:
     try:
         return Decimal(str(value))
@@ -195,7 +219,7 @@ def _decimal(value: Any) -> Decimal:
 
 
 @transaction.atomic
-def bank_version_create_from_data(*, data: dict[str, Any], status: str) -> BankVersion:
+def bank_version_create_from_data(*, data: dict[str, Any], status: str, user=None) -> BankVersion:
     """Create a new version of a bank from data in the import/export shape. Validates first."""
     problems = question_bank_validate(data=data)
     if problems:
@@ -216,7 +240,9 @@ def bank_version_create_from_data(*, data: dict[str, Any], status: str) -> BankV
         number=(last.number + 1) if last else 1,
         status=status,
         published_at=now if status == BankVersion.Status.PUBLISHED else None,
-        content_hash=_content_hash(data),
+        published_by=user if status == BankVersion.Status.PUBLISHED else None,
+        created_by=user,
+        content_hash=_content_hash(_content_only(data)),
     )
     levels, recommendations, sources = [], [], []
     for t_position, theme_data in enumerate(data["themes"], start=1):
@@ -262,9 +288,8 @@ def bank_version_create_from_data(*, data: dict[str, Any], status: str) -> BankV
                 )
                 for s_position, s in enumerate(q["sources"], start=1)
             ]
-    LevelDescriptor.objects.bulk_create(levels)
-    Recommendation.objects.bulk_create(recommendations)
-    Source.objects.bulk_create(sources)
+    for model, rows in ((LevelDescriptor, levels), (Recommendation, recommendations), (Source, sources)):
+        bulk_create_with_history(rows, model, default_user=user)
     return version
 
 
@@ -278,7 +303,7 @@ def question_bank_load(*, path: Path) -> LoadResult:
     # Any version with the same content means these files were loaded before: an admin may since have
     # published a newer version, which loading the unchanged shipped files must not undo.
     existing = (
-        BankVersion.objects.filter(bank__key=data["bank"]["key"], content_hash=_content_hash(data))
+        BankVersion.objects.filter(bank__key=data["bank"]["key"], content_hash=_content_hash(_content_only(data)))
         .order_by("-number")
         .first()
     )
@@ -291,3 +316,200 @@ def question_bank_load(*, path: Path) -> LoadResult:
 def question_banks_shipped() -> list[Path]:
     """The bank directories shipped in the repository."""
     return sorted(p for p in BANKS_DIR.iterdir() if (p / "bank.yaml").is_file())
+
+
+def editors_group_ensure():
+    """The "Question bank editors" group, with exactly the permissions to draft, edit and publish banks.
+    Created by `load_question_bank`, which every deployment runs."""
+    from django.contrib.auth.models import Group, Permission
+
+    codenames = [
+        f"{action}_{model}"
+        for model in ("bankversion", "theme", "question", "leveldescriptor", "recommendation", "source")
+        for action in ("add", "change", "delete", "view")
+    ] + ["view_questionbank", "change_questionbank", "publish_bankversion"]
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="assessment", codename__in=codenames))
+    return group
+
+
+# Versioning -----------------------------------------------------------------------------------------------
+
+
+def bank_version_require_draft(*, version: BankVersion) -> None:
+    """Every change to bank content goes through this check: published versions never change."""
+    if not version.is_draft:
+        raise BankVersionNotEditable(
+            f"Version {version.number} of {version.bank.title} is {version.get_status_display().lower()} "
+            "and cannot be changed. Create a new draft to make changes."
+        )
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == int(value) else float(value)
+
+
+def bank_version_export(*, version: BankVersion) -> dict[str, Any]:
+    """A version in the import/export shape. Reads everything in five queries."""
+    themes = list(version.themes.order_by("position", "id"))
+    questions = (
+        Question.objects.filter(version=version)
+        .order_by("position", "id")
+        .prefetch_related("levels", "recommendations", "sources")
+    )
+    by_theme: dict[int, list[Question]] = {theme.id: [] for theme in themes}
+    for question in questions:
+        by_theme[question.theme_id].append(question)
+    return {
+        "bank": {
+            "key": version.bank.key,
+            "title": version.bank.title,
+            "version": version.number,
+            "status": str(version.status),
+            "published_at": version.published_at.isoformat() if version.published_at else None,
+        },
+        "themes": [
+            {
+                "key": theme.key,
+                "title": theme.title,
+                "description": theme.description,
+                "weight": _number(theme.weight),
+                "questions": [
+                    {
+                        "key": q.key,
+                        "text": q.text,
+                        "guidance": q.guidance,
+                        "weight": _number(q.weight),
+                        "applies_to": list(q.applies_to),
+                        "allows_not_applicable": q.allows_not_applicable,
+                        "levels": [{"level": d.level, "descriptor": d.descriptor} for d in q.levels.all()],
+                        "recommendations": [
+                            {"level": r.level, "text": r.text, "effort": r.effort} for r in q.recommendations.all()
+                        ],
+                        "pillars": list(q.pillars),
+                        "frameworks": [{"framework": f["framework"], "ref": f["ref"]} for f in q.frameworks],
+                        "sources": [
+                            {"title": s.title, "publisher": s.publisher, "year": s.year, "quote": s.quote}
+                            for s in q.sources.all()
+                        ],
+                        "replaces": q.replaces or None,
+                    }
+                    for q in by_theme[theme.id]
+                ],
+            }
+            for theme in themes
+        ],
+    }
+
+
+def bank_version_serialise(*, version: BankVersion, fmt: str) -> str:
+    data = bank_version_export(version=version)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "yaml":
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+    raise ValueError(f"Unknown format {fmt!r}: use json or yaml")
+
+
+def question_bank_parse(*, content: bytes, filename: str = "") -> dict[str, Any]:
+    """Parse an uploaded or command-line bank file safely. Raises QuestionBankInvalid with the location."""
+    if len(content) > IMPORT_MAX_BYTES:
+        raise QuestionBankInvalid(
+            [
+                f"The file is {len(content) / 1024 / 1024:.1f} MB; the largest accepted is "
+                f"{IMPORT_MAX_BYTES // 1024 // 1024} MB."
+            ]
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QuestionBankInvalid([f"The file is not UTF-8 text (byte {error.start})."]) from error
+    if filename.lower().endswith(".json"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise QuestionBankInvalid([f"Line {error.lineno}, column {error.colno}: {error.msg}."]) from error
+    try:
+        # safe_load builds only plain data: no Python objects can be created from the file.
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"Line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise QuestionBankInvalid([f"{where}{getattr(error, 'problem', None) or error}."]) from error
+
+
+@transaction.atomic
+def question_bank_import(*, data: Any, user=None) -> BankVersion:
+    """Import a bank file as a new draft. Everything is validated first; on any problem nothing is created."""
+    problems = question_bank_validate(data=data)
+    if problems:
+        raise QuestionBankInvalid(problems)
+    existing_draft = BankVersion.objects.filter(bank__key=data["bank"]["key"], status=BankVersion.Status.DRAFT).first()
+    if existing_draft is not None:
+        raise BankVersionStateError(
+            f"{existing_draft.bank.title} already has a draft (version {existing_draft.number}). "
+            "Publish or delete that draft before importing another."
+        )
+    return bank_version_create_from_data(data=data, status=BankVersion.Status.DRAFT, user=user)
+
+
+@transaction.atomic
+def bank_version_create_draft(*, bank: QuestionBank, user=None) -> BankVersion:
+    """Start editing: a new draft copied from the bank's latest version."""
+    bank = QuestionBank.objects.select_for_update().get(pk=bank.pk)
+    draft = bank.versions.filter(status=BankVersion.Status.DRAFT).first()
+    if draft is not None:
+        raise BankVersionStateError(f"{bank.title} already has a draft: version {draft.number}. Edit that one.")
+    latest = bank.versions.order_by("-number").first()
+    if latest is None:
+        raise BankVersionStateError(f"{bank.title} has no version to copy.")
+    return bank_version_create_from_data(
+        data=bank_version_export(version=latest), status=BankVersion.Status.DRAFT, user=user
+    )
+
+
+def bank_version_publish_problems(*, version: BankVersion) -> list[str]:
+    return question_bank_validate(data=bank_version_export(version=version))
+
+
+@transaction.atomic
+def bank_version_publish(*, version: BankVersion, user=None) -> BankVersion:
+    """Publish a draft after checking all of it, and retire the previous version for new assessments.
+    Assessments already started keep the version they were answered against."""
+    QuestionBank.objects.select_for_update().get(pk=version.bank_id)
+    version = BankVersion.objects.get(pk=version.pk)
+    if not version.is_draft:
+        raise BankVersionStateError(f"Version {version.number} is {version.get_status_display().lower()}, not a draft.")
+    data = bank_version_export(version=version)
+    problems = question_bank_validate(data=data)
+    if problems:
+        raise QuestionBankInvalid(problems)
+    now = timezone.now()
+    for previous in BankVersion.objects.filter(bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED):
+        previous.status = BankVersion.Status.RETIRED
+        previous.save(update_fields=["status", "updated_at"])
+    version.status = BankVersion.Status.PUBLISHED
+    version.published_at = now
+    version.published_by = user
+    version.content_hash = _content_hash(_content_only(data))
+    version.save(update_fields=["status", "published_at", "published_by", "content_hash", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def bank_version_retire(*, version: BankVersion) -> BankVersion:
+    """Stop offering a published version for new assessments. Existing assessments are not affected."""
+    version = BankVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != BankVersion.Status.PUBLISHED:
+        raise BankVersionStateError(f"Only a published version can be retired; version {version.number} is not.")
+    version.status = BankVersion.Status.RETIRED
+    version.save(update_fields=["status", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def bank_version_delete_draft(*, version: BankVersion) -> None:
+    bank_version_require_draft(version=version)
+    if version.assessments.exists():  # pragma: no cover - drafts cannot be chosen for assessments
+        raise BankVersionStateError("This draft is used by an assessment and cannot be deleted.")
+    version.delete()

@@ -2,7 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.services.question_banks import QuestionBankInvalid, question_bank_load, question_banks_shipped
+from assessment.services.question_banks import (
+    QuestionBankInvalid,
+    editors_group_ensure,
+    question_bank_load,
+    question_banks_shipped,
+)
 
 
 class Command(BaseCommand):
@@ -15,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="*", type=Path, help="Bank directories (default: every shipped bank)")
 
     def handle(self, *args, paths: list[Path], **options):
+        editors_group_ensure()
         for path in paths or question_banks_shipped():
             try:
                 result = question_bank_load(path=path)

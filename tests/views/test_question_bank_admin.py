@@ -1,0 +1,136 @@
+"""Question-bank editing in the admin: editors draft, edit, preview and publish; nobody changes a published
+version; people without the editors' permissions cannot change a bank at all."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessment.models import BankVersion, Question
+from assessment.services.question_banks import (
+    bank_version_create_draft,
+    bank_version_serialise,
+    editors_group_ensure,
+    question_bank_load,
+    question_banks_shipped,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published() -> BankVersion:
+    return question_bank_load(path=question_banks_shipped()[0]).version
+
+
+@pytest.fixture
+def editor(client):
+    user = UserFactory(is_staff=True)
+    user.groups.add(editors_group_ensure())
+    client.force_login(user)
+    return user
+
+
+def question_change_data(question: Question, **changes) -> dict:
+    data = {
+        "theme": question.theme_id, "key": question.key, "text": question.text, "guidance": question.guidance,
+        "weight": question.weight, "applies_to": question.applies_to, "pillars": question.pillars,
+        "frameworks": '[]', "replaces": "", "position": question.position,
+    }  # fmt: skip
+    for prefix, related in (("levels", question.levels), ("recommendations", question.recommendations)):
+        rows = list(related.all())
+        data |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)}
+        for i, row in enumerate(rows):
+            data[f"{prefix}-{i}-id"] = row.pk
+            data[f"{prefix}-{i}-question"] = question.pk
+            data[f"{prefix}-{i}-level"] = row.level
+            if prefix == "levels":
+                data[f"{prefix}-{i}-descriptor"] = row.descriptor
+            else:
+                data |= {f"{prefix}-{i}-text": row.text, f"{prefix}-{i}-effort": row.effort}
+    sources = list(question.sources.all())
+    data |= {"sources-TOTAL_FORMS": len(sources), "sources-INITIAL_FORMS": len(sources)}
+    for i, s in enumerate(sources):
+        data |= {f"sources-{i}-id": s.pk, f"sources-{i}-question": question.pk, f"sources-{i}-title": s.title,
+                 f"sources-{i}-publisher": s.publisher, f"sources-{i}-year": s.year,
+                 f"sources-{i}-quote": s.quote, f"sources-{i}-position": s.position}  # fmt: skip
+    return data | changes
+
+
+def test_a_published_question_cannot_be_changed_in_the_admin(client, editor, published):
+    question = published.questions.order_by("id").first()
+    url = reverse("admin:assessment_question_change", args=[question.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'type="submit" value="Save"' not in page.content.decode()
+    response = client.post(url, question_change_data(question, text="Changed?"))
+    assert response.status_code == 403
+    question.refresh_from_db()
+    assert question.text != "Changed?"
+
+
+def test_an_editor_drafts_edits_previews_and_publishes(client, editor, published):
+    response = client.post(reverse("admin:assessment_questionbank_new_draft", args=[published.bank_id]))
+    draft = BankVersion.objects.get(status=BankVersion.Status.DRAFT)
+    assert response.url == reverse("admin:assessment_bankversion_change", args=[draft.pk])
+
+    question = draft.questions.order_by("id").first()
+    url = reverse("admin:assessment_question_change", args=[question.pk])
+    response = client.post(url, question_change_data(question, text="How well does the council lead digital?"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question.refresh_from_db()
+    assert question.text == "How well does the council lead digital?"
+    assert question.history.first().history_user == editor
+
+    preview = client.get(reverse("admin:assessment_theme_preview", args=[question.theme_id])).content.decode()
+    assert "How well does the council lead digital?" in preview and "Level 5: Leading" in preview
+
+    confirm = client.get(reverse("admin:assessment_bankversion_publish", args=[draft.pk])).content.decode()
+    assert "can never change" in confirm
+    client.post(reverse("admin:assessment_bankversion_publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    published.refresh_from_db()
+    assert draft.status == BankVersion.Status.PUBLISHED and published.status == BankVersion.Status.RETIRED
+    assert published.questions.get(key=question.key).text != question.text
+
+
+def test_publishing_an_invalid_draft_lists_the_problems(client, editor, published):
+    draft = bank_version_create_draft(bank=published.bank)
+    question = draft.questions.order_by("id").first()
+    question.sources.all().delete()
+    page = client.post(reverse("admin:assessment_bankversion_publish", args=[draft.pk])).content.decode()
+    assert "cannot be published yet" in page and f"({question.key}).sources" in page
+    draft.refresh_from_db()
+    assert draft.status == BankVersion.Status.DRAFT
+
+
+def test_export_and_import_in_the_admin(client, editor, published):
+    export = client.get(reverse("admin:assessment_bankversion_export", args=[published.pk]) + "?format=yaml")
+    assert export["Content-Disposition"] == 'attachment; filename="council-digital-maturity-v1.yaml"'
+    upload = SimpleUploadedFile("bank.yaml", export.content)
+    response = client.post(reverse("admin:assessment_questionbank_import"), {"file": upload})
+    draft = BankVersion.objects.get(status=BankVersion.Status.DRAFT)
+    assert response.url == reverse("admin:assessment_bankversion_change", args=[draft.pk])
+
+    bad = SimpleUploadedFile("bad.yaml", b"bank: [unclosed")
+    draft.delete()
+    page = client.post(reverse("admin:assessment_questionbank_import"), {"file": bad}).content.decode()
+    assert "The file was not imported" in page and "Line 1" in page
+    assert not BankVersion.objects.filter(status=BankVersion.Status.DRAFT).exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:assessment_bankversion_publish",
+        "admin:assessment_bankversion_retire",
+        "admin:assessment_bankversion_delete_draft",
+    ],
+)
+def test_staff_who_are_not_editors_cannot_change_a_bank(client, published, name):
+    client.force_login(UserFactory(is_staff=True))
+    draft = bank_version_create_draft(bank=published.bank)
+    assert client.post(reverse(name, args=[draft.pk])).status_code == 403
+    assert client.post(reverse("admin:assessment_questionbank_new_draft", args=[published.bank_id])).status_code == 403
+    assert client.get(reverse("admin:assessment_questionbank_import")).status_code == 403
+    assert BankVersion.objects.get(pk=draft.pk).status == BankVersion.Status.DRAFT
+    assert bank_version_serialise(version=published, fmt="json")
