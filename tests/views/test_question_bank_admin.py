@@ -134,3 +134,41 @@ def test_staff_who_are_not_editors_cannot_change_a_bank(client, published, name)
     assert client.get(reverse("admin:assessment_questionbank_import")).status_code == 403
     assert BankVersion.objects.get(pk=draft.pk).status == BankVersion.Status.DRAFT
     assert bank_version_serialise(version=published, fmt="json")
+
+
+CUSTOM_ADMIN_URLS = [
+    ("admin:assessment_theme_preview", "theme"),
+    ("admin:assessment_bankversion_publish", "draft"),
+    ("admin:assessment_bankversion_retire", "published"),
+    ("admin:assessment_bankversion_delete_draft", "draft"),
+    ("admin:assessment_bankversion_export", "published"),
+    ("admin:assessment_questionbank_new_draft", "bank"),
+    ("admin:assessment_questionbank_import", None),
+]
+
+
+@pytest.mark.parametrize(("name", "target"), CUSTOM_ADMIN_URLS)
+@pytest.mark.parametrize(
+    ("role", "expected"), [("anonymous", 302), ("council member", 302), ("other staff", 403), ("editor", 200)]
+)
+def test_custom_admin_pages_for_each_role(client, published, council, name, target, role, expected):
+    draft = bank_version_create_draft(bank=published.bank)
+    args = {
+        "theme": [draft.themes.first().pk],
+        "draft": [draft.pk],
+        "published": [published.pk],
+        "bank": [published.bank_id],
+        None: [],
+    }[target]
+    if role == "council member":
+        client.force_login(council.officer)
+    elif role == "other staff":
+        client.force_login(UserFactory(is_staff=True))
+    elif role == "editor":
+        user = UserFactory(is_staff=True)
+        user.groups.add(editors_group_ensure())
+        client.force_login(user)
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.url.startswith(reverse("admin:login"))
