@@ -248,3 +248,37 @@ class SubmitAssessmentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field.checkbox("confirm"), Button("submit", "Submit assessment"))
+
+
+class ThemeTargetsForm(forms.Form):
+    """A target level per theme; "Use the default" clears the lead's target."""
+
+    DEFAULT = "default"
+
+    def __init__(self, *args, themes, current: dict[int, int], scores: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.themes = themes
+        for theme in themes:
+            score = scores[theme.key]
+            current_text = f"{score.score.value:.1f}" if score.score.is_scored else "not scored"
+            field = forms.ChoiceField(
+                label=theme.title,
+                choices=[(self.DEFAULT, "Default")] + [(str(level), f"Level {level}") for level in range(1, 6)],
+                help_text=f"Current score {current_text}. The default target is one level above the current level.",
+                error_messages={"invalid_choice": f"Choose a target level for {theme.title}"},
+            )
+            self.fields[f"theme-{theme.id}"] = field
+            self.initial[f"theme-{theme.id}"] = str(current[theme.id]) if theme.id in current else self.DEFAULT
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *(Field.select(f"theme-{theme.id}") for theme in themes), Button("submit", "Save targets")
+        )
+
+    def levels(self) -> dict:
+        return {
+            theme: None
+            if self.cleaned_data[f"theme-{theme.id}"] == self.DEFAULT
+            else int(self.cleaned_data[f"theme-{theme.id}"])
+            for theme in self.themes
+        }

@@ -8,8 +8,18 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, Question, Theme, User
-from assessment.services.scoring import QuestionInput, ScoringInput, ThemeInput
+from assessment.models import (
+    Answer,
+    Assessment,
+    BankVersion,
+    Membership,
+    Organisation,
+    Question,
+    Theme,
+    ThemeTarget,
+    User,
+)
+from assessment.services.scoring import QuestionInput, RecommendationInput, ScoringInput, ThemeInput
 
 
 def organisations_for_user(*, user: User) -> QuerySet[Organisation]:
@@ -62,6 +72,7 @@ class AssessmentStructure:
     assessment: Assessment
     themes: list[ThemeProgress] = field(default_factory=list)
     answers: dict[int, Answer] = field(default_factory=dict)  # by question id
+    targets: dict[int, ThemeTarget] = field(default_factory=dict)  # by theme id, loaded with the detail
 
     @property
     def answered(self) -> int:
@@ -101,6 +112,8 @@ def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -
             by_theme[question.theme_id].append(question)
     answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment).select_related("answered_by")}
     structure = AssessmentStructure(assessment=assessment, answers=answers)
+    if with_detail:
+        structure.targets = {t.theme_id: t for t in ThemeTarget.objects.filter(assessment=assessment)}
     for theme in Theme.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id"):
         theme_questions = by_theme.get(theme.id, [])
         if not theme_questions:
@@ -111,9 +124,20 @@ def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -
 
 
 def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringInput:
-    themes = [ThemeInput(key=t.theme.key, title=t.theme.title, weight=float(t.theme.weight)) for t in structure.themes]
+    """The pure scoring input for an assessment loaded with `with_detail=True`."""
+    themes = []
     questions = []
+    recommendations = []
     for progress in structure.themes:
+        target = structure.targets.get(progress.theme.id)
+        themes.append(
+            ThemeInput(
+                key=progress.theme.key,
+                title=progress.theme.title,
+                weight=float(progress.theme.weight),
+                target=target.level if target else None,
+            )
+        )
         for question in progress.questions:
             answer = structure.answers.get(question.id)
             questions.append(
@@ -123,9 +147,17 @@ def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringIn
                     weight=float(question.weight),
                     level=answer.level if answer else None,
                     not_applicable=bool(answer and answer.is_not_applicable),
+                    has_evidence=bool(answer and answer.evidence.strip()),
+                    pillars=tuple(question.pillars),
+                    frameworks=tuple(f"{f['framework']}: {f['ref']}" for f in question.frameworks),
+                    text=question.text,
                 )
             )
-    return ScoringInput(themes=themes, questions=questions)
+            recommendations += [
+                RecommendationInput(question_key=question.key, level=r.level, text=r.text, effort=r.effort)
+                for r in question.recommendations.all()
+            ]
+    return ScoringInput(themes=themes, questions=questions, recommendations=recommendations)
 
 
 def assessment_progress_by_id(*, assessments: list[Assessment]) -> dict[int, tuple[int, int]]:
@@ -148,3 +180,8 @@ def assessment_progress_by_id(*, assessments: list[Assessment]) -> dict[int, tup
         answered = sum(1 for q_id in applicable if (assessment.id, q_id) in answered_pairs)
         progress[assessment.id] = (answered, len(applicable))
     return progress
+
+
+def membership_role(*, user: User, organisation: Organisation) -> str | None:
+    membership = membership_get(user=user, organisation=organisation)
+    return membership.role if membership else None

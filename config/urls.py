@@ -18,6 +18,9 @@ urlpatterns = [
     path("assessments/<int:pk>/check/", assessments.assessment_check, name="assessment_check"),
     path("assessments/<int:pk>/submitted/", assessments.assessment_submitted, name="assessment_submitted"),
     path("assessments/<int:pk>/results/", results.assessment_results, name="assessment_results"),
+    path("assessments/<int:pk>/report.pdf", results.assessment_report_pdf, name="assessment_report_pdf"),
+    path("assessments/<int:pk>/export/<slug:kind>.<slug:fmt>", results.assessment_export, name="assessment_export"),
+    path("assessments/<int:pk>/targets/", results.assessment_targets, name="assessment_targets"),
     path(
         "accounts/sign-in/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

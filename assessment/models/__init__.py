@@ -1,4 +1,4 @@
-from .assessments import EVIDENCE_MAX_LENGTH, Answer, Assessment
+from .assessments import EVIDENCE_MAX_LENGTH, Answer, Assessment, ThemeTarget
 from .organisations import Membership, Organisation
 from .question_banks import (
     COUNCIL_TYPE_VALUES,
@@ -28,5 +28,6 @@ __all__ = [
     "Recommendation",
     "Source",
     "Theme",
+    "ThemeTarget",
     "User",
 ]

@@ -96,3 +96,23 @@ class Answer(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.is_not_applicable or self.level is not None
+
+
+class ThemeTarget(models.Model):
+    """The level a council's lead wants a theme to reach. Without one, the default target applies."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="targets")
+    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "theme"], name="themetarget_unique_per_theme"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="themetarget_level_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.theme.key} → {self.level}"

@@ -11,8 +11,11 @@ from assessment.models import (
     Answer,
     Assessment,
     BankVersion,
+    Membership,
     Organisation,
     Question,
+    Theme,
+    ThemeTarget,
     User,
 )
 from assessment.services.periods import period_is_valid
@@ -159,3 +162,27 @@ def assessment_submit(*, assessment: Assessment, user: User, unanswered: int) ->
     locked.submitted_by = user
     locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     return locked
+
+
+TARGET_SETTERS = {Membership.Role.LEAD}
+
+
+@transaction.atomic
+def theme_targets_set(*, assessment: Assessment, user: User, levels: dict[Theme, int | None]) -> None:
+    """Set (or, with None, clear back to the default) the target level of each theme. Leads only."""
+    membership = Membership.objects.filter(user=user, organisation=assessment.organisation).first()
+    if membership is None or membership.role not in TARGET_SETTERS:
+        raise PermissionDenied("Only the council's lead can set targets")
+    for theme, level in levels.items():
+        if theme.version_id != assessment.bank_version_id:
+            raise ValidationError("This theme is not part of this assessment")
+        if level is None:
+            ThemeTarget.objects.filter(assessment=assessment, theme=theme).delete()
+        elif level not in (1, 2, 3, 4, 5):
+            raise ValidationError("Choose a target level from 1 to 5")
+        else:
+            ThemeTarget.objects.update_or_create(
+                assessment=assessment, theme=theme, defaults={"level": level, "set_by": user}
+            )
+    # The report cache is keyed on this timestamp, so a new target means a fresh report.
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())

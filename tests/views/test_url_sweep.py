@@ -1,12 +1,14 @@
 """Every URL pattern, visited as each kind of user, gets the status it must.
 
+A lead gets what any member gets unless an entry says otherwise.
+
 Adding a URL without adding it here fails `test_every_url_pattern_is_swept`, so the sweep stays complete.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ANON, MEMBER, OTHER, ADMIN = "anonymous", "member", "other council", "platform admin"
+ANON, MEMBER, LEAD, OTHER, ADMIN = "anonymous", "member", "lead", "other council", "platform admin"
 
 # name: (method, kwargs needed, {role: status})
 SWEEP = {
@@ -18,6 +20,9 @@ SWEEP = {
     "assessment_check": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
     "assessment_submitted": ("get", {"pk"}, {ANON: 302, MEMBER: 302, OTHER: 404, ADMIN: 404}),
     "assessment_results": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "assessment_report_pdf": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "assessment_export": ("get", {"pk", "kind", "fmt"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "assessment_targets": ("get", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
     "login": ("get", {}, {ANON: 200, MEMBER: 302, OTHER: 302, ADMIN: 302}),
     "logout": ("get", {}, {ANON: 405, MEMBER: 405, OTHER: 405, ADMIN: 405}),
     "password_reset": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
@@ -47,14 +52,28 @@ def test_every_url_pattern_is_swept():
     assert _named_patterns(get_resolver()) == set(SWEEP)
 
 
-@pytest.mark.parametrize("role", [ANON, MEMBER, OTHER, ADMIN])
+@pytest.mark.parametrize("role", [ANON, MEMBER, LEAD, OTHER, ADMIN])
 @pytest.mark.parametrize("name", sorted(SWEEP))
 def test_status_for_each_role(client, assessment, bank, council, other_council, platform_admin, name, role):
     method, needs, expected = SWEEP[name]
-    user = {ANON: None, MEMBER: council.officer, OTHER: other_council.officer, ADMIN: platform_admin}[role]
+    user = {
+        ANON: None,
+        MEMBER: council.officer,
+        LEAD: council.lead,
+        OTHER: other_council.officer,
+        ADMIN: platform_admin,
+    }[role]
     if user is not None:
         client.force_login(user)
-    values = {"pk": assessment.pk, "theme_key": bank.themes[0].key, "uidb64": "MQ", "token": "set-password"}
+    values = {
+        "pk": assessment.pk,
+        "theme_key": bank.themes[0].key,
+        "uidb64": "MQ",
+        "token": "set-password",
+        "kind": "answers",
+        "fmt": "xlsx",
+    }
     url = reverse(name, kwargs={key: values[key] for key in needs})
     response = getattr(client, method)(url)
-    assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
+    # A lead is a member too: unless a page says otherwise, a lead gets what any member gets.
+    assert response.status_code == expected.get(role, expected[MEMBER]), f"{role} {method.upper()} {url}"

@@ -1,0 +1,120 @@
+"""The results page, exports and targets as a council's people see them."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from assessment.models import ThemeTarget
+from tests.factories import AnswerFactory
+
+
+@pytest.fixture
+def answered(assessment, bank, council):
+    for question, level in zip(bank.questions, [4, 1, 3, 2], strict=True):
+        AnswerFactory(assessment=assessment, question=question, level=level, answered_by=council.officer)
+    return assessment
+
+
+def test_results_page_shows_charts_with_text_alternatives_and_the_action_plan(client, council, answered):
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
+    assert page.count('role="img"') == 3  # radar, theme bars, pillar bars
+    assert '<title id="theme-radar-title">Theme scores against targets</title>' in page
+    assert 'id="theme-scores-table"' in page and 'id="pillar-scores-table"' in page
+    assert "style=" not in page and "<script>" not in page  # nothing a strict CSP would block
+    assert "Next 3 months" in page and "Next 12 months" in page and "Longer term" in page
+    assert "Step from level 1 of connectivity" in page
+    assert "2 unverified claims" in page  # levels 4 and 3 with no evidence
+    assert "Report (PDF)" in page
+
+
+def test_the_pdf_downloads_with_the_councils_name(client, council, answered):
+    client.force_login(council.officer)
+    response = client.get(reverse("assessment_report_pdf", kwargs={"pk": answered.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="exampleshire-county-council-digital-maturity-2026-27.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+
+
+def test_answers_csv_has_every_answer_and_neutralises_formulae(client, council, answered, bank):
+    answer = answered.answers.get(question=bank.questions[0])
+    answer.evidence = '=HYPERLINK("http://evil.example","click")'
+    answer.save()
+    client.force_login(council.officer)
+    response = client.get(reverse("assessment_export", args=[answered.pk, "answers", "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "Theme",
+        "Question key",
+        "Question",
+        "Level",
+        "Descriptor",
+        "Evidence",
+        "Answered by",
+        "Answered at",
+    ]
+    assert len(rows) == 1 + len(bank.questions)
+    devices = next(r for r in rows if r[1] == "devices")
+    assert devices[3] == "4" and devices[5] == '\'=HYPERLINK("http://evil.example","click")'
+
+
+@pytest.mark.parametrize("payload", ["=1+1", "+1", "-1", "@SUM(A1)"])
+def test_xlsx_cells_never_hold_formulae(client, council, answered, bank, payload):
+    answer = answered.answers.get(question=bank.questions[0])
+    answer.evidence = payload
+    answer.save()
+    client.force_login(council.officer)
+    response = client.get(reverse("assessment_export", args=[answered.pk, "answers", "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = next(row[5] for row in sheet.iter_rows(min_row=2) if row[1].value == "devices")
+    assert cell.data_type == "s" and cell.value == "'" + payload
+
+
+def test_scores_export_matches_the_scoring(client, council, answered):
+    client.force_login(council.officer)
+    response = client.get(reverse("assessment_export", args=[answered.pk, "scores", "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    overall = rows[1]
+    assert overall[:4] == ["Overall", "Overall", "2.75", "Developing"]
+    assert rows[2][:6] == ["Theme", "Hybrid working", "3.0", "Defined", "4", "1.0"]
+
+
+def test_unknown_exports_are_404(client, council, answered):
+    client.force_login(council.officer)
+    assert client.get(reverse("assessment_export", args=[answered.pk, "secrets", "csv"])).status_code == 404
+    assert client.get(reverse("assessment_export", args=[answered.pk, "answers", "pdf"])).status_code == 404
+
+
+def test_a_lead_sets_targets_that_change_the_gap(client, council, answered, bank):
+    client.force_login(council.lead)
+    url = reverse("assessment_targets", kwargs={"pk": answered.pk})
+    first, second = bank.themes
+    response = client.post(url, {f"theme-{first.id}": "5", f"theme-{second.id}": "default"})
+    assert response.url == reverse("assessment_results", kwargs={"pk": answered.pk})
+    assert ThemeTarget.objects.get(theme=first).level == 5
+    assert not ThemeTarget.objects.filter(theme=second).exists()
+    page = client.get(response.url).content.decode()
+    assert "against a target of 5" in page  # hybrid working 3.0 → 5: the biggest gap
+
+
+def test_a_bad_target_is_refused_with_a_clear_error(client, council, answered, bank):
+    client.force_login(council.lead)
+    response = client.post(
+        reverse("assessment_targets", kwargs={"pk": answered.pk}), {f"theme-{bank.themes[0].id}": "9"}
+    )
+    assert "Choose a target level for Hybrid working" in response.content.decode()
+    assert not ThemeTarget.objects.exists()
+
+
+def test_officers_cannot_set_targets(client, council, answered, bank):
+    client.force_login(council.officer)
+    response = client.post(
+        reverse("assessment_targets", kwargs={"pk": answered.pk}), {f"theme-{bank.themes[0].id}": "5"}
+    )
+    assert response.status_code == 403
+    assert not ThemeTarget.objects.exists()
