@@ -66,5 +66,11 @@ lint: $(VENV)/.installed-test ## Check style and formatting with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+bench: $(VENV)/.installed-test assets ## Print speed and memory figures (scoring, results page, PDF) on a throwaway database
+	@rm -f .bench.sqlite3
+	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/.bench.sqlite3 $(BIN)/python manage.py migrate --no-input -v0
+	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/.bench.sqlite3 $(BIN)/python manage.py benchmark
+	@rm -f .bench.sqlite3
+
 clean: ## Remove the virtual environment, installed packages, built assets and the local database
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

@@ -41,3 +41,12 @@ def recommendation_for(question, level: int | None):
 def get_answer(answers: dict, question_id: int):
     """Look up a question's answer in the selector's {question id: answer} map."""
     return answers.get(question_id)
+
+
+@register.filter
+def split_at(items: list, limit: int | None) -> tuple[list, list]:
+    """(first `limit` items, the rest); everything first when there is no limit."""
+    if not limit:
+        return list(items), []
+    limit = int(limit)
+    return list(items[:limit]), list(items[limit:])

@@ -25,6 +25,7 @@ def test_results_page_shows_charts_with_text_alternatives_and_the_action_plan(cl
     assert '<title id="theme-radar-title">Theme scores against targets</title>' in page
     assert 'id="theme-scores-table"' in page and 'id="pillar-scores-table"' in page
     assert "style=" not in page and "<script>" not in page  # nothing a strict CSP would block
+    assert "{#" not in page and "{%" not in page  # no template source leaks onto the page
     assert "Next 3 months" in page and "Next 12 months" in page and "Longer term" in page
     assert "Step from level 1 of connectivity" in page
     assert "2 unverified claims" in page  # levels 4 and 3 with no evidence

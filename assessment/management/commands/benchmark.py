@@ -1,0 +1,112 @@
+"""Speed and memory figures for the busy paths, printed rather than asserted (see docs/benchmarks.md).
+
+Run it with `make bench`, which uses a throwaway SQLite database.
+"""
+
+import io
+import resource
+import statistics
+import time
+
+import pypdf
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, User
+from assessment.selectors import assessment_structure, scoring_input_for_assessment
+from assessment.services.reports import report_pdf_render, results_build
+from assessment.services.scoring import score_assessment
+
+SENTENCE = (
+    "Evidence reviewed by the digital board: the approved strategy, the last four quarterly performance "
+    "reports, the internal audit findings and the staff survey results, with links held on the intranet. "
+)
+LONG_EVIDENCE = SENTENCE * 10  # about 2,000 characters
+TYPICAL_EVIDENCE = SENTENCE * 2  # about 400 characters
+
+
+def _median_ms(func, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+class Command(BaseCommand):
+    help = "Print scoring, results-page and PDF figures for a complete assessment of the full bank."
+
+    def _complete_assessment(self, version, user, council_name: str, evidence: str) -> Assessment:
+        council, _ = Organisation.objects.get_or_create(
+            name=council_name, defaults={"council_type": "county", "nation": "england"}
+        )
+        Membership.objects.get_or_create(user=user, organisation=council, defaults={"role": "lead"})
+        assessment, created = Assessment.objects.get_or_create(
+            organisation=council, bank_version=version, period="2026/27", defaults={"created_by": user}
+        )
+        if created:
+            # Every question answered, levels spread 1 to 5, evidence on six answers in seven.
+            Answer.objects.bulk_create(
+                Answer(
+                    assessment=assessment,
+                    question=q,
+                    level=1 + i % 5,
+                    evidence=evidence if i % 7 else "",
+                    answered_by=user,
+                    answered_at=timezone.now(),
+                )  # fmt: skip
+                for i, q in enumerate(version.questions.all())
+            )
+        return assessment
+
+    def _pdf_figures(self, assessment: Assessment, label: str) -> None:
+        results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
+        pdf = report_pdf_render(results=results)
+        pdf_ms = _median_ms(lambda: report_pdf_render(results=results), runs=5)
+        pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        self.stdout.write(
+            f"PDF report, {label:<28} {pdf_ms / 1000:6.2f} s    (target under 3 s), median of 5, "
+            f"{pages} pages, {len(pdf) // 1024} KB"
+        )
+
+    def handle(self, *args, **options):
+        call_command("load_question_bank", verbosity=0)
+        version = BankVersion.objects.get(status=BankVersion.Status.PUBLISHED)
+        user = User.objects.filter(email="bench@council.example").first() or User.objects.create_user(
+            email="bench@council.example", password=None
+        )
+        long = self._complete_assessment(version, user, "Benchmark County Council", LONG_EVIDENCE)
+        typical = self._complete_assessment(version, user, "Typical County Council", TYPICAL_EVIDENCE)
+        self.stdout.write(
+            f"Full bank: {version.themes.count()} themes, {version.questions.count()} questions, every one answered"
+        )
+
+        structure = assessment_structure(assessment=long, with_detail=True)
+        scoring_input = scoring_input_for_assessment(structure=structure)
+        scoring_ms = _median_ms(lambda: score_assessment(scoring_input), runs=200)
+        self.stdout.write(
+            f"Scoring (pure function, median of 200):       {scoring_ms:6.2f} ms   (target well under 50 ms)"
+        )
+
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        url = reverse("assessment_results", kwargs={"pk": long.pk})
+        client.get(url)  # warm up templates
+        page_ms = _median_ms(lambda: client.get(url), runs=10)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        self.stdout.write(
+            f"Results page (median of 10):                  {page_ms:6.2f} ms   (target under 150 ms), "
+            f"{len(queries)} queries"
+        )
+
+        self._pdf_figures(long, "~2,000-character evidence:")
+        self._pdf_figures(typical, "~400-character evidence:")
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(f"Peak memory of this whole process:            {peak_mb:6.0f} MB   (target under 300 MB)")
