@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from assessment.models import EVIDENCE_MAX_LENGTH, Answer, BankVersion, Organisation, Question
+from assessment.models import EVIDENCE_MAX_LENGTH, Answer, BankVersion, Membership, Organisation, Question
 from assessment.services.assessments import AnswerChange
 
 NOT_APPLICABLE = "na"
@@ -282,3 +282,179 @@ class ThemeTargetsForm(forms.Form):
             else int(self.cleaned_data[f"theme-{theme.id}"])
             for theme in self.themes
         }
+
+
+class DateField(forms.DateField):
+    """A date typed as in GOV.UK's examples ("27/3/2027") or picked (ISO format from the browser's date input)."""
+
+    input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*fields, Button("submit", button))
+    return helper
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={"required": "Enter their email address", "invalid": "Enter a valid email address"},
+    )
+    role = forms.ChoiceField(
+        choices=[(r.value, r.label) for r in Membership.Role],
+        widget=forms.RadioSelect,
+        initial=Membership.Role.OFFICER,
+        error_messages={"required": "Choose a role"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].help_text = (
+            "Officers answer themes. Leads also assign themes, set targets, review and sign off. "
+            "Organisation administrators manage the team."
+        )
+        self.helper = _helper(
+            Field.text("email"), Field.radios("role", legend_size=Size.SMALL), button="Send invitation"
+        )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label="Your full name", max_length=150, error_messages={"required": "Enter your full name"}
+    )
+    password1 = forms.CharField(
+        label="Choose a password", widget=forms.PasswordInput, help_text="At least 12 characters."
+    )
+    password2 = forms.CharField(label="Type the password again", widget=forms.PasswordInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].error_messages["required"] = "Choose a password"
+        self.fields["password2"].error_messages["required"] = "Type the password again"
+        self.helper = _helper(
+            Field.text("full_name"), Field.text("password1"), Field.text("password2"), button="Create account and join"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "The passwords do not match")
+        elif cleaned.get("password1"):
+            from django.contrib.auth.password_validation import validate_password
+
+            try:
+                validate_password(cleaned["password1"])
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ReturnThemeForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Say what needs to change, so the officer knows what to do"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("comment"), button="Return theme")
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does this assessment need to be reopened?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="The reason is recorded with the assessment and shown in its history.",
+        error_messages={"required": "Give the reason for reopening"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("reason"), button="Reopen assessment")
+
+
+class EvidenceItemForm(forms.Form):
+    description = forms.CharField(
+        label="What is the evidence?", max_length=500, error_messages={"required": "Describe the evidence"}
+    )
+    link = forms.URLField(
+        label="Link (optional)",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text="A web address starting with http:// or https://",
+        error_messages={"invalid": "Enter a web address starting with http:// or https://"},
+    )
+    owner = forms.CharField(
+        label="Who owns it?", max_length=200, help_text="A person or team, for example Head of IT",
+        error_messages={"required": "Enter who owns this evidence"},
+    )  # fmt: skip
+    dated = DateField(
+        label="Date of the evidence",
+        help_text="For example, 27/3/2026",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the evidence", "invalid": "Enter a real date, like 27/3/2026"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("description"), Field.text("link"), Field.text("owner"), Field.text("dated"),
+            button="Add evidence item",
+        )  # fmt: skip
+
+    def clean_link(self) -> str:
+        from assessment.services.collaboration import validate_evidence_link
+
+        link = self.cleaned_data["link"]
+        try:
+            validate_evidence_link(link)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["link"]) from error
+        return link
+
+
+class NextCycleForm(forms.Form):
+    period = forms.ChoiceField(
+        label="Which financial year is the new assessment for?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the financial year", "invalid_choice": "Select the financial year"},
+    )
+
+    def __init__(self, *args, periods: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p, p) for p in periods]
+        self.helper = _helper(Field.radios("period", legend_size=Size.MEDIUM), button="Start assessment")
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(
+        label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action"}
+    )
+    owner = forms.CharField(
+        label="Owner",
+        max_length=200,
+        help_text="A person or team",
+        error_messages={"required": "Enter who owns this action"},
+    )
+    due_date = DateField(
+        label="Due date (optional)", required=False, help_text="For example, 31/3/2027",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date, like 31/3/2027"},
+    )  # fmt: skip
+    question_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("text"),
+            Field.text("owner"),
+            Field.text("due_date"),
+            Field("question_key"),
+            button="Add action",
+        )

@@ -4,18 +4,21 @@ so another council's assessment is a 404 and never a leak."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessment.models import (
     Answer,
     Assessment,
+    AssessmentEvent,
     BankVersion,
     Membership,
     Organisation,
     Question,
     Theme,
+    ThemeAssignment,
+    ThemeReview,
     ThemeTarget,
     User,
 )
@@ -73,6 +76,8 @@ class AssessmentStructure:
     themes: list[ThemeProgress] = field(default_factory=list)
     answers: dict[int, Answer] = field(default_factory=dict)  # by question id
     targets: dict[int, ThemeTarget] = field(default_factory=dict)  # by theme id, loaded with the detail
+    assignments: dict[int, ThemeAssignment] = field(default_factory=dict)  # by theme id
+    reviews: dict[int, ThemeReview] = field(default_factory=dict)  # by theme id
 
     @property
     def answered(self) -> int:
@@ -99,9 +104,10 @@ class AssessmentStructure:
 
 
 def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -> AssessmentStructure:
-    """Three queries however large the bank: themes, questions (plus their levels, recommendations and
-    sources when `with_detail`), and answers. Questions that do not apply to the council's type are left out,
-    and so are themes left with no questions."""
+    """A fixed number of queries however large the bank: themes, questions (plus their levels,
+    recommendations and sources when `with_detail`), answers (plus evidence items), assignments and
+    reviews. Questions that do not apply to the council's type are left out, and so are themes left with
+    no questions."""
     council_type = assessment.organisation.council_type
     questions = Question.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id")
     if with_detail:
@@ -110,8 +116,18 @@ def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -
     for question in questions:
         if question.applies_to_council_type(council_type):
             by_theme[question.theme_id].append(question)
-    answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment).select_related("answered_by")}
-    structure = AssessmentStructure(assessment=assessment, answers=answers)
+    answers_query = Answer.objects.filter(assessment=assessment).select_related("answered_by")
+    if with_detail:
+        answers_query = answers_query.prefetch_related("evidence_items")
+    answers = {a.question_id: a for a in answers_query}
+    structure = AssessmentStructure(
+        assessment=assessment,
+        answers=answers,
+        assignments={
+            a.theme_id: a for a in ThemeAssignment.objects.filter(assessment=assessment).select_related("assignee")
+        },
+        reviews={r.theme_id: r for r in ThemeReview.objects.filter(assessment=assessment)},
+    )
     if with_detail:
         structure.targets = {t.theme_id: t for t in ThemeTarget.objects.filter(assessment=assessment)}
     for theme in Theme.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id"):
@@ -147,7 +163,8 @@ def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringIn
                     weight=float(question.weight),
                     level=answer.level if answer else None,
                     not_applicable=bool(answer and answer.is_not_applicable),
-                    has_evidence=bool(answer and answer.evidence.strip()),
+                    # An evidence item, not just a note, is what verifies a claim.
+                    has_evidence=bool(answer and answer.evidence_items.all()),
                     pillars=tuple(question.pillars),
                     frameworks=tuple(f"{f['framework']}: {f['ref']}" for f in question.frameworks),
                     text=question.text,
@@ -185,3 +202,34 @@ def assessment_progress_by_id(*, assessments: list[Assessment]) -> dict[int, tup
 def membership_role(*, user: User, organisation: Organisation) -> str | None:
     membership = membership_get(user=user, organisation=organisation)
     return membership.role if membership else None
+
+
+def assignments_for_user(*, user: User) -> QuerySet[ThemeAssignment]:
+    """Themes assigned to this person in assessments still open for answers, soonest due first."""
+    return (
+        ThemeAssignment.objects.filter(
+            assignee=user,
+            assessment__status=Assessment.Status.DRAFT,
+            assessment__organisation__memberships__user=user,
+        )
+        .select_related("assessment__organisation", "theme")
+        .order_by(F("due_date").asc(nulls_last=True), "assessment__period", "theme__position")
+    )
+
+
+def assessment_events_latest(*, assessments: list[Assessment]) -> dict[int, "AssessmentEvent"]:
+    """The latest status change of each assessment, for the dashboard."""
+    latest: dict[int, AssessmentEvent] = {}
+    for event in (
+        AssessmentEvent.objects.filter(assessment__in=assessments).select_related("actor").order_by("created_at", "id")
+    ):
+        latest[event.assessment_id] = event
+    return latest
+
+
+def council_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )

@@ -200,3 +200,4 @@ DEFAULT_QUESTION_BANK = "council-digital-maturity"
 
 # A missing or stale CSRF token gets a plain-English page with a 400, not Django's debug text.
 CSRF_FAILURE_VIEW = "assessment.views.errors.csrf_failure"
+PEER_GROUP_MINIMUM = max(5, env.int("PEER_GROUP_MINIMUM", default=5))  # never below 5: see docs/benchmarks.md

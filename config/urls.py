@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from assessment.forms import GovukPasswordResetForm, GovukSetPasswordForm, SignInForm
-from assessment.views import assessments, dashboard, health, results, themes
+from assessment.views import assessments, cycles, dashboard, health, results, review, sector, team, themes
 
 admin.site.site_header = "Digital maturity: administration"
 admin.site.site_title = "Digital maturity administration"
@@ -21,6 +21,26 @@ urlpatterns = [
     path("assessments/<int:pk>/report.pdf", results.assessment_report_pdf, name="assessment_report_pdf"),
     path("assessments/<int:pk>/export/<slug:kind>.<slug:fmt>", results.assessment_export, name="assessment_export"),
     path("assessments/<int:pk>/targets/", results.assessment_targets, name="assessment_targets"),
+    path("assessments/<int:pk>/assignments/", review.assessment_assignments, name="assessment_assignments"),
+    path("assessments/<int:pk>/review/", review.assessment_review, name="assessment_review"),
+    path("assessments/<int:pk>/review/<slug:theme_key>/return/", review.theme_return_view, name="theme_return"),
+    path("assessments/<int:pk>/review/<slug:theme_key>/accept/", review.theme_accept_view, name="theme_accept"),
+    path("assessments/<int:pk>/sign-off/", review.assessment_sign_off_view, name="assessment_sign_off"),
+    path("assessments/<int:pk>/reopen/", review.assessment_reopen_view, name="assessment_reopen"),
+    path("assessments/<int:pk>/questions/<int:question_id>/history/", review.answer_history, name="answer_history"),
+    path("assessments/<int:pk>/questions/<int:question_id>/evidence/", cycles.evidence_items, name="evidence_items"),
+    path(
+        "assessments/<int:pk>/evidence/<int:item_id>/delete/", cycles.evidence_item_delete, name="evidence_item_delete"
+    ),
+    path("assessments/<int:pk>/next-cycle/", cycles.assessment_next_cycle, name="assessment_next_cycle"),
+    path("assessments/<int:pk>/actions/", cycles.assessment_actions, name="assessment_actions"),
+    path("assessments/<int:pk>/actions/<int:action_id>/status/", cycles.action_status, name="action_status"),
+    path("councils/<int:pk>/team/", team.team, name="team"),
+    path("councils/<int:pk>/team/<int:membership_pk>/role/", team.member_role, name="member_role"),
+    path("councils/<int:pk>/team/<int:membership_pk>/remove/", team.member_remove, name="member_remove"),
+    path("invitations/<str:token>/", team.invitation_accept_view, name="invitation_accept"),
+    path("sector/", sector.sector_view, name="sector"),
+    path("sector/medians.csv", sector.sector_csv, name="sector_csv"),
     path(
         "accounts/sign-in/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

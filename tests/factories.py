@@ -8,6 +8,7 @@ from assessment.models import (
     Answer,
     Assessment,
     BankVersion,
+    EvidenceItem,
     LevelDescriptor,
     Membership,
     Organisation,
@@ -142,3 +143,13 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     level = 3
     evidence = ""
     answered_at = factory.LazyFunction(timezone.now)
+
+
+class EvidenceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvidenceItem
+
+    answer = factory.SubFactory(AnswerFactory)
+    description = "Board minutes, May 2026"
+    owner = "Head of digital"
+    dated = factory.LazyFunction(lambda: timezone.localdate())

@@ -1,5 +1,16 @@
-from .assessments import EVIDENCE_MAX_LENGTH, Answer, Assessment, ThemeTarget
-from .organisations import Membership, Organisation
+from .assessments import (
+    EVIDENCE_MAX_LENGTH,
+    Action,
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    EvidenceItem,
+    ThemeAssignment,
+    ThemeReview,
+    ThemeScoreRecord,
+    ThemeTarget,
+)
+from .organisations import Invitation, Membership, Organisation
 from .question_banks import (
     COUNCIL_TYPE_VALUES,
     LEVELS,
@@ -14,6 +25,13 @@ from .question_banks import (
 from .users import User
 
 __all__ = [
+    "Action",
+    "AssessmentEvent",
+    "EvidenceItem",
+    "Invitation",
+    "ThemeAssignment",
+    "ThemeReview",
+    "ThemeScoreRecord",
     "COUNCIL_TYPE_VALUES",
     "EVIDENCE_MAX_LENGTH",
     "LEVELS",

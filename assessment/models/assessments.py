@@ -15,6 +15,7 @@ class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "In progress"
         SUBMITTED = "submitted", "Submitted"
+        SIGNED_OFF = "signed_off", "Signed off"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assessments")
     bank_version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="assessments")
@@ -25,6 +26,14 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_cycles",
+        help_text="The assessment this one was started from.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -35,10 +44,14 @@ class Assessment(models.Model):
                 fields=["organisation", "bank_version", "period"], name="assessment_unique_per_period"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "submitted"]), name="assessment_status_valid"
+                condition=models.Q(status__in=["draft", "submitted", "signed_off"]), name="assessment_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                condition=~models.Q(status="signed_off") | models.Q(signed_off_at__isnull=False),
+                name="assessment_signed_off_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="submitted") | models.Q(submitted_at__isnull=False),
                 name="assessment_submitted_has_date",
             ),
         ]
@@ -67,10 +80,13 @@ class Answer(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     answered_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
+    carried_forward = models.BooleanField(
+        default=False, help_text="Copied from the previous assessment and not yet confirmed or changed."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["question__theme__position", "question__position"]
@@ -116,3 +132,164 @@ class ThemeTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: {self.theme.key} → {self.level}"
+
+
+class ThemeAssignment(models.Model):
+    """Which officer answers a theme, and by when. Anyone in the council can still view every theme."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    due_date = models.DateField(null=True, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "theme"], name="themeassignment_unique_per_theme"),
+        ]
+        indexes = [models.Index(fields=["assignee", "due_date"], name="assignment_assignee_due")]
+
+    def __str__(self) -> str:
+        return f"{self.theme.title} assigned to {self.assignee}"
+
+
+class ThemeReview(models.Model):
+    """The lead's review of one theme: accepted, or returned to its officer with a comment."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned for changes"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reviews")
+    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "theme"], name="themereview_unique_per_theme"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["accepted", "returned"]), name="themereview_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="returned") | ~models.Q(comment=""), name="themereview_returned_has_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme.title}: {self.get_status_display()}"
+
+
+class AssessmentEvent(models.Model):
+    """A change of an assessment's status, with who did it and why: shown on the dashboard and in the report."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "Started"
+        SUBMITTED = "submitted", "Submitted"
+        THEME_RETURNED = "theme_returned", "Theme returned for changes"
+        SIGNED_OFF = "signed_off", "Signed off"
+        REOPENED = "reopened", "Reopened"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="reopened") | ~models.Q(note=""), name="assessmentevent_reopen_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+class EvidenceItem(models.Model):
+    """A piece of evidence behind an answer: what it is, where it is, who owns it and when it dates from."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence_items")
+    description = models.CharField(max_length=500)
+    link = models.URLField(max_length=1000, blank=True)
+    owner = models.CharField(max_length=200)
+    dated = models.DateField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dated", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(link="")
+                | models.Q(link__startswith="http://")
+                | models.Q(link__startswith="https://"),
+                name="evidenceitem_link_http_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Action(models.Model):
+    """A recommendation from the action plan taken on as work, with an owner, a due date and a status."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
+    question_key = models.SlugField(max_length=100, blank=True)
+    text = models.TextField()
+    owner = models.CharField(max_length=200)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    carried_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "in_progress", "done"]), name="action_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ThemeScoreRecord(models.Model):
+    """A theme's score stored when an assessment is submitted or signed off, so trends and peer benchmarks read
+    stored figures instead of rescoring every assessment on every page view."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="score_records")
+    theme_key = models.SlugField(max_length=100)  # "" for the overall score
+    theme_title = models.CharField(max_length=200)
+    score = models.FloatField(null=True)
+    answered = models.PositiveIntegerField()
+    applicable = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "theme_key"], name="themescorerecord_unique"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="themescorerecord_score_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["theme_key", "assessment"], name="scorerecord_theme")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.theme_title} {self.score}"

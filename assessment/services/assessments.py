@@ -19,6 +19,7 @@ from assessment.models import (
     User,
 )
 from assessment.services.periods import period_is_valid
+from assessment.services.reviews import on_submitted
 
 
 class AssessmentLocked(Exception):
@@ -124,6 +125,7 @@ def answers_save(*, assessment: Assessment, user: User, changes: list[AnswerChan
             raise AnswerConflict(answer)
         unchanged = (
             answer.pk is not None
+            and not answer.carried_forward
             and answer.level == change.level
             and answer.is_not_applicable == change.not_applicable
             and answer.evidence == change.evidence
@@ -136,6 +138,7 @@ def answers_save(*, assessment: Assessment, user: User, changes: list[AnswerChan
         answer.evidence = change.evidence
         answer.answered_by = user
         answer.answered_at = now
+        answer.carried_forward = False  # confirmed or changed by a person
         answer.version += 1
         answer.save()
         saved.append(answer)
@@ -161,6 +164,7 @@ def assessment_submit(*, assessment: Assessment, user: User, unanswered: int) ->
     locked.submitted_at = timezone.now()
     locked.submitted_by = user
     locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    on_submitted(assessment=locked, user=user)
     return locked
 
 

@@ -172,3 +172,52 @@ def theme_bar_chart(*, chart_id: str, themes: list[ThemeScore]) -> BarChart:
         title="Score by theme",
         rows=[(t.title, t.score.value, t.target) for t in themes],
     )
+
+
+@dataclass(frozen=True)
+class LinePoint:
+    x: float
+    y: float
+    period: str
+    value_label: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    chart_id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    points: list[LinePoint]
+    polyline: str
+    gridlines: list[tuple[int, float]]  # (level, y)
+
+
+def line_chart(
+    *, chart_id: str, title: str, points: list[tuple[str, float | None]], width: int = 220, height: int = 70
+) -> LineChart:
+    """A small line chart of scores (1 to 5) over periods, oldest first. Periods with no score are skipped."""
+    pad_x, pad_y = 12, 8
+    scored = [(period, value) for period, value in points if value is not None]
+    step = (width - 2 * pad_x) / max(len(points) - 1, 1)
+    positions = {period: pad_x + index * step for index, (period, _) in enumerate(points)}
+
+    def y_of(value: float) -> float:
+        return round(height - pad_y - (value - 1) / (MAX_LEVEL - 1) * (height - 2 * pad_y), 1)
+
+    line_points = [
+        LinePoint(x=round(positions[period], 1), y=y_of(value), period=period, value_label=f"{value:.1f}")
+        for period, value in scored
+    ]
+    described = "; ".join(f"{p}: {f'{v:.1f}' if v is not None else 'not scored'}" for p, v in points)
+    return LineChart(
+        chart_id=chart_id,
+        title=title,
+        description=f"Line chart of the score from 1 to 5 by period. {described}.",
+        width=width,
+        height=height,
+        points=line_points,
+        polyline=" ".join(f"{p.x},{p.y}" for p in line_points),
+        gridlines=[(level, y_of(level)) for level in range(1, MAX_LEVEL + 1)],
+    )

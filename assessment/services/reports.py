@@ -18,14 +18,29 @@ from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessment.models import Answer, Assessment, Question
+from assessment.models import Answer, Assessment, AssessmentEvent, Question
 from assessment.selectors import (
     AssessmentStructure,
     ThemeProgress,
     assessment_structure,
     scoring_input_for_assessment,
 )
-from assessment.services.charts import BarChart, RadarChart, bar_chart, radar_chart, theme_bar_chart
+from assessment.services.benchmarks import (
+    GroupBenchmark,
+    ThemeTrend,
+    council_trends,
+    peer_benchmarks,
+    peer_group_minimum,
+)
+from assessment.services.charts import (
+    BarChart,
+    LineChart,
+    RadarChart,
+    bar_chart,
+    line_chart,
+    radar_chart,
+    theme_bar_chart,
+)
 from assessment.services.scoring import AssessmentScores, ThemeScore, score_assessment
 
 
@@ -37,6 +52,12 @@ class ThemeDetail:
 
 
 @dataclass(frozen=True)
+class TrendRow:
+    trend: ThemeTrend
+    chart: LineChart
+
+
+@dataclass(frozen=True)
 class Results:
     assessment: Assessment
     structure: AssessmentStructure
@@ -45,11 +66,31 @@ class Results:
     theme_bars: BarChart
     pillar_bars: BarChart
     themes: list[ThemeDetail]
+    trends: list[ThemeTrend]
+    benchmarks: list[GroupBenchmark]
+    events: list[AssessmentEvent]
+
+    @property
+    def has_history(self) -> bool:
+        return any(len(trend.points) > 1 for trend in self.trends)
+
+    @property
+    def trend_rows(self) -> list[TrendRow]:
+        return [
+            TrendRow(
+                trend=trend,
+                chart=line_chart(
+                    chart_id=f"trend-{trend.key or 'overall'}", title=f"{trend.title} over time", points=trend.points
+                ),
+            )
+            for trend in self.trends
+        ]
 
 
 def results_build(*, structure: AssessmentStructure) -> Results:
     """`structure` must be loaded with `with_detail=True`."""
     scores = score_assessment(scoring_input_for_assessment(structure=structure))
+    assessment = structure.assessment
     return Results(
         assessment=structure.assessment,
         structure=structure,
@@ -69,6 +110,9 @@ def results_build(*, structure: AssessmentStructure) -> Results:
             )
             for progress in structure.themes
         ],
+        trends=council_trends(assessment=assessment, scores=scores),
+        benchmarks=peer_benchmarks(assessment=assessment, scores=scores),
+        events=list(assessment.events.select_related("actor").order_by("created_at", "id")),
     )
 
 
@@ -77,7 +121,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
 logger = logging.getLogger(__name__)
 
 # Bump when the report's layout changes, so cached reports are rendered afresh.
-REPORT_LAYOUT_VERSION = 1
+REPORT_LAYOUT_VERSION = 2
 REPORT_BASE_URL = "file:///"
 STATIC_PREFIX = "file:///static/"
 
@@ -122,6 +166,7 @@ def report_html(*, results: Results) -> str:
             "scores": results.scores,
             "generated_at": timezone.localtime(),
             "service_name": settings.SERVICE_NAME,
+            "peer_minimum": peer_group_minimum(),
         },
     )
 

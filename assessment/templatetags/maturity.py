@@ -1,6 +1,6 @@
 from django import template
 
-from assessment.services.scoring import BANDS
+from assessment.services.scoring import BANDS, maturity_band
 
 register = template.Library()
 
@@ -50,3 +50,19 @@ def split_at(items: list, limit: int | None) -> tuple[list, list]:
         return list(items), []
     limit = int(limit)
     return list(items[:limit]), list(items[limit:])
+
+
+@register.filter
+def band_class(value: float | None) -> int:
+    """The band number (1 to 5) used to shade a heat map cell."""
+    return maturity_band(value) or 0
+
+
+@register.filter
+def signed(value: float | None) -> str:
+    """A change in score with its sign: +0.4, −0.2, or "no change"."""
+    if value is None:
+        return "–"
+    if round(value, 1) == 0:
+        return "No change"
+    return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}"

@@ -15,6 +15,7 @@ from assessment.services.assessments import (
     assessment_submit,
 )
 from assessment.services.periods import period_choices, period_for_date
+from assessment.services.permissions import LEADS, has_role
 
 
 @login_required
@@ -54,7 +55,17 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 def assessment_task_list(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     structure = selectors.assessment_structure(assessment=assessment)
-    return render(request, "assessment/task_list.html", {"assessment": assessment, "structure": structure})
+    return render(
+        request,
+        "assessment/task_list.html",
+        {
+            "assessment": assessment,
+            "structure": structure,
+            "is_lead": has_role(user=request.user, organisation=assessment.organisation, roles=LEADS),
+            "carried_forward": sum(1 for a in structure.answers.values() if a.carried_forward),
+            "events": list(assessment.events.select_related("actor").order_by("-created_at", "-id")[:5]),
+        },
+    )
 
 
 @login_required

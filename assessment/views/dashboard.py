@@ -14,10 +14,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.assessments_for_user(user=request.user), ASSESSMENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    progress = selectors.assessment_progress_by_id(assessments=list(page.object_list))
-    rows = [(assessment, *progress[assessment.id]) for assessment in page.object_list]
+    assessments = list(page.object_list)
+    progress = selectors.assessment_progress_by_id(assessments=assessments)
+    events = selectors.assessment_events_latest(assessments=assessments)
+    rows = [(assessment, *progress[assessment.id], events.get(assessment.id)) for assessment in assessments]
     return render(
         request,
         "assessment/dashboard.html",
-        {"organisations": organisations, "page": page, "rows": rows},
+        {
+            "organisations": organisations,
+            "page": page,
+            "rows": rows,
+            "assigned": list(selectors.assignments_for_user(user=request.user)),
+        },
     )

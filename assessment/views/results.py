@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from assessment import selectors
 from assessment.forms import ThemeTargetsForm
 from assessment.services.assessments import TARGET_SETTERS, theme_targets_set
+from assessment.services.benchmarks import peer_group_minimum
 from assessment.services.exports import table_for, to_csv, to_xlsx
 from assessment.services.reports import report_filename, report_pdf_for_assessment, results_build
 
@@ -20,10 +22,18 @@ def _can_set_targets(request: HttpRequest, assessment) -> bool:
 def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
+    is_lead = _can_set_targets(request, assessment)
     return render(
         request,
         "assessment/results.html",
-        {"assessment": assessment, "results": results, "can_set_targets": _can_set_targets(request, assessment)},
+        {
+            "assessment": assessment,
+            "results": results,
+            "can_set_targets": is_lead,
+            "peer_minimum": peer_group_minimum(),
+            # Leads can take a recommendation on as an action straight from the plan.
+            "actions_url": reverse("assessment_actions", kwargs={"pk": assessment.pk}) if is_lead else "",
+        },
     )
 
 

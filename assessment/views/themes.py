@@ -11,6 +11,7 @@ from assessment import selectors
 from assessment.forms import NOT_APPLICABLE, AutosaveForm, ThemeAnswersForm
 from assessment.models import Answer
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
+from assessment.services.permissions import LEADS, has_role
 
 CONTINUE = "continue"
 LATER = "later"
@@ -73,6 +74,9 @@ def theme_answer(request: HttpRequest, pk: int, theme_key: str) -> HttpResponse:
             "form": form,
             "blocks": blocks,
             "theme_number": structure.themes.index(progress) + 1,
+            "is_lead": has_role(user=request.user, organisation=assessment.organisation, roles=LEADS),
+            "review": structure.reviews.get(progress.theme.id),
+            "assignment": structure.assignments.get(progress.theme.id),
         },
         status=status,
     )

@@ -19,7 +19,7 @@ from assessment.services.reports import (
     report_pdf_render,
     results_build,
 )
-from tests.factories import AnswerFactory
+from tests.factories import AnswerFactory, EvidenceItemFactory
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +31,9 @@ def empty_cache():
 def answered(assessment, bank, council):
     levels = [4, 1, 3, 2]
     for question, level in zip(bank.questions, levels, strict=True):
-        AnswerFactory(assessment=assessment, question=question, level=level, answered_by=council.officer,
-                      evidence="Board minutes, May 2026" if level != 3 else "")  # fmt: skip
+        answer = AnswerFactory(assessment=assessment, question=question, level=level, answered_by=council.officer)
+        if level != 3:
+            EvidenceItemFactory(answer=answer)
     return assessment
 
 
@@ -52,7 +53,7 @@ def test_report_text_has_the_council_every_theme_and_the_action_plan(answered, b
     for theme in bank.themes:
         assert theme.title in text
     assert "Action plan" in text and "Step from level 4 of devices" in text
-    assert "1 unverified claim" in text  # the level-3 answer with no evidence
+    assert "1 unverified claim" in text  # the level-3 answer with no evidence item
     assert f"Page 2 of {len(reader.pages)}" in text
 
 

@@ -18,6 +18,6 @@ def test_busy_pages_have_a_fixed_query_count(
     kwargs = {"pk": assessment.pk}
     if page == "theme_answer":
         kwargs["theme_key"] = bank.themes[0].key
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(20):
         response = client.get(reverse(page, kwargs=kwargs))
     assert response.status_code == 200

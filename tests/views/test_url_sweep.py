@@ -8,6 +8,9 @@ Adding a URL without adding it here fails `test_every_url_pattern_is_swept`, so 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessment.models import Action
+from tests.factories import AnswerFactory, EvidenceItemFactory
+
 ANON, MEMBER, LEAD, OTHER, ADMIN = "anonymous", "member", "lead", "other council", "platform admin"
 
 # name: (method, kwargs needed, {role: status})
@@ -23,6 +26,24 @@ SWEEP = {
     "assessment_report_pdf": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
     "assessment_export": ("get", {"pk", "kind", "fmt"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
     "assessment_targets": ("get", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
+    "assessment_assignments": ("get", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
+    "assessment_review": ("get", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
+    "theme_return": ("get", {"pk", "theme_key"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
+    "theme_accept": ("post", {"pk", "theme_key"}, {ANON: 302, MEMBER: 403, LEAD: 302, OTHER: 404, ADMIN: 404}),
+    "assessment_sign_off": ("post", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 302, OTHER: 404, ADMIN: 404}),
+    "assessment_reopen": ("get", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
+    "answer_history": ("get", {"pk", "question_id"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
+    "evidence_items": ("get", {"pk", "question_id"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "evidence_item_delete": ("post", {"pk", "item_id"}, {ANON: 302, MEMBER: 302, OTHER: 404, ADMIN: 404}),
+    "assessment_next_cycle": ("get", {"pk"}, {ANON: 302, MEMBER: 302, OTHER: 404, ADMIN: 404}),
+    "assessment_actions": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "action_status": ("post", {"pk", "action_id"}, {ANON: 302, MEMBER: 302, OTHER: 404, ADMIN: 404}),
+    "team": ("get", {"org"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
+    "member_role": ("post", {"org", "membership_pk"}, {ANON: 302, MEMBER: 403, OTHER: 404, ADMIN: 404}),
+    "member_remove": ("get", {"org", "membership_pk"}, {ANON: 302, MEMBER: 403, OTHER: 404, ADMIN: 404}),
+    "invitation_accept": ("get", {"token"}, {ANON: 404, MEMBER: 404, OTHER: 404, ADMIN: 404}),
+    "sector": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
+    "sector_csv": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
     "login": ("get", {}, {ANON: 200, MEMBER: 302, OTHER: 302, ADMIN: 302}),
     "logout": ("get", {}, {ANON: 405, MEMBER: 405, OTHER: 405, ADMIN: 405}),
     "password_reset": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
@@ -65,15 +86,25 @@ def test_status_for_each_role(client, assessment, bank, council, other_council, 
     }[role]
     if user is not None:
         client.force_login(user)
+    answer = AnswerFactory(assessment=assessment, question=bank.questions[0], level=3)
+    item = EvidenceItemFactory(answer=answer)
+    action = Action.objects.create(assessment=assessment, text="Do it", owner="IT")
+    membership = council.organisation.memberships.get(user=council.officer)
     values = {
         "pk": assessment.pk,
+        "org": council.organisation.pk,
+        "question_id": bank.questions[0].id,
+        "item_id": item.pk,
+        "action_id": action.pk,
+        "membership_pk": membership.pk,
         "theme_key": bank.themes[0].key,
         "uidb64": "MQ",
-        "token": "set-password",
+        "token": "set-password" if name == "password_reset_confirm" else "not-a-real-invitation",
         "kind": "answers",
         "fmt": "xlsx",
     }
-    url = reverse(name, kwargs={key: values[key] for key in needs})
+    kwargs = {("pk" if key == "org" else key): values[key] for key in needs}
+    url = reverse(name, kwargs=kwargs)
     response = getattr(client, method)(url)
     # A lead is a member too: unless a page says otherwise, a lead gets what any member gets.
     assert response.status_code == expected.get(role, expected[MEMBER]), f"{role} {method.upper()} {url}"

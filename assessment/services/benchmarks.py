@@ -1,0 +1,235 @@
+"""Stored scores, trends over a council's own assessments, and safe peer benchmarks.
+
+Scores are stored (ThemeScoreRecord) when an assessment is submitted or signed off, so trends and
+benchmarks read stored figures and never rescore other councils' assessments on a page view.
+
+Peer benchmarks never identify another council: a group with fewer councils than
+settings.PEER_GROUP_MINIMUM (never below 5) shows "not enough councils to compare", and only medians and
+quartiles are shown, never names or rankings.
+"""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from assessment.models import Assessment, Organisation, Theme, ThemeScoreRecord
+from assessment.services.scoring import AssessmentScores
+
+OVERALL = ""  # the theme_key under which the overall score is stored
+COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.SIGNED_OFF)
+ABSOLUTE_MINIMUM_GROUP = 5
+
+
+def peer_group_minimum() -> int:
+    return max(ABSOLUTE_MINIMUM_GROUP, int(getattr(settings, "PEER_GROUP_MINIMUM", ABSOLUTE_MINIMUM_GROUP)))
+
+
+@transaction.atomic
+def score_records_store(*, assessment: Assessment, scores: AssessmentScores) -> None:
+    ThemeScoreRecord.objects.filter(assessment=assessment).delete()
+    records = [
+        ThemeScoreRecord(
+            assessment=assessment,
+            theme_key=OVERALL,
+            theme_title="Overall",
+            score=scores.overall.value,
+            answered=scores.overall.answered,
+            applicable=scores.overall.applicable,
+        )
+    ] + [
+        ThemeScoreRecord(
+            assessment=assessment,
+            theme_key=t.key,
+            theme_title=t.title,
+            score=t.score.value,
+            answered=t.score.answered,
+            applicable=t.score.applicable,
+        )
+        for t in scores.themes
+    ]
+    ThemeScoreRecord.objects.bulk_create(records)
+
+
+# Trends ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeTrend:
+    key: str
+    title: str
+    points: list[tuple[str, float | None]]  # (period, score), oldest first, ending with this assessment
+
+    @property
+    def previous(self) -> float | None:
+        return self.points[-2][1] if len(self.points) > 1 else None
+
+    @property
+    def current(self) -> float | None:
+        return self.points[-1][1]
+
+    @property
+    def change(self) -> float | None:
+        if self.previous is None or self.current is None:
+            return None
+        return self.current - self.previous
+
+
+def council_trends(*, assessment: Assessment, scores: AssessmentScores) -> list[ThemeTrend]:
+    """Each theme's score across the council's earlier submitted or signed-off assessments, then this one.
+    Themes are matched by key, which stays stable across bank versions."""
+    earlier = (
+        ThemeScoreRecord.objects.filter(
+            assessment__organisation_id=assessment.organisation_id,
+            assessment__status__in=COUNTED_STATUSES,
+            assessment__period__lt=assessment.period,
+        )
+        .values_list("assessment__period", "theme_key", "score")
+        .order_by("assessment__period")
+    )
+    by_theme: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for period, key, score in earlier:
+        by_theme[key][period] = score
+    periods = sorted({period for scores_by_period in by_theme.values() for period in scores_by_period})
+    current = [(OVERALL, "Overall", scores.overall.value)] + [(t.key, t.title, t.score.value) for t in scores.themes]
+    return [
+        ThemeTrend(
+            key=key,
+            title=title,
+            points=[(p, by_theme[key][p]) for p in periods if p in by_theme[key]] + [(assessment.period, value)],
+        )
+        for key, title, value in current
+    ]
+
+
+# Peer benchmarks ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeBenchmark:
+    key: str
+    title: str
+    lower_quartile: float
+    median: float
+    upper_quartile: float
+    own: float | None
+
+    @property
+    def position(self) -> str:
+        if self.own is None:
+            return "Not scored"
+        if self.own < self.lower_quartile:
+            return "Below the lower quartile"
+        if self.own < self.median:
+            return "Between the lower quartile and the median"
+        if self.own <= self.upper_quartile:
+            return "Between the median and the upper quartile"
+        return "Above the upper quartile"
+
+
+@dataclass(frozen=True)
+class GroupBenchmark:
+    name: str
+    councils: int
+    themes: list[ThemeBenchmark]
+
+    @property
+    def enough(self) -> bool:
+        return self.councils >= peer_group_minimum()
+
+
+def _quartiles(values: list[float]) -> tuple[float, float, float]:
+    if len(values) == 1:
+        return values[0], values[0], values[0]
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def _latest_records_by_council(bank_version_id: int, exclude_organisation_id: int | None):
+    """{organisation id: (council type, nation, {theme key: score})} from each council's latest counted
+    assessment on this bank version. One query."""
+    rows = (
+        ThemeScoreRecord.objects.filter(
+            assessment__bank_version_id=bank_version_id, assessment__status__in=COUNTED_STATUSES
+        )
+        .exclude(assessment__organisation_id=exclude_organisation_id)
+        .values_list(
+            "assessment__organisation_id",
+            "assessment__organisation__council_type",
+            "assessment__organisation__nation",
+            "assessment__period",
+            "theme_key",
+            "score",
+        )
+    )
+    latest_period: dict[int, str] = {}
+    collected: dict[tuple[int, str], dict[str, float | None]] = defaultdict(dict)
+    kinds: dict[int, tuple[str, str]] = {}
+    for organisation_id, council_type, nation, period, key, score in rows:
+        kinds[organisation_id] = (council_type, nation)
+        collected[(organisation_id, period)][key] = score
+        if period > latest_period.get(organisation_id, ""):
+            latest_period[organisation_id] = period
+    return {
+        organisation_id: (*kinds[organisation_id], collected[(organisation_id, period)])
+        for organisation_id, period in latest_period.items()
+    }
+
+
+def peer_benchmarks(*, assessment: Assessment, scores: AssessmentScores) -> list[GroupBenchmark]:
+    """Median and quartiles per theme for councils of the same type, the same nation, and all councils,
+    from other councils' latest submitted or signed-off assessments on the same bank version."""
+    organisation: Organisation = assessment.organisation
+    peers = _latest_records_by_council(assessment.bank_version_id, organisation.id)
+    own = {OVERALL: scores.overall.value} | {t.key: t.score.value for t in scores.themes}
+    titles = [(OVERALL, "Overall")] + [(t.key, t.title) for t in scores.themes]
+    groups = [
+        (f"{organisation.get_council_type_display()}s", lambda kind: kind[0] == organisation.council_type),
+        (f"Councils in {organisation.get_nation_display()}", lambda kind: kind[1] == organisation.nation),
+        ("All councils", lambda kind: True),
+    ]
+    benchmarks = []
+    for name, belongs in groups:
+        members = [theme_scores for ctype, nation, theme_scores in peers.values() if belongs((ctype, nation))]
+        if len(members) < peer_group_minimum():
+            benchmarks.append(GroupBenchmark(name=name, councils=len(members), themes=[]))
+            continue
+        themes = []
+        for key, title in titles:
+            values = sorted(s[key] for s in members if s.get(key) is not None)
+            if len(values) < peer_group_minimum():
+                continue
+            q1, median, q3 = _quartiles(values)
+            themes.append(ThemeBenchmark(key, title, q1, median, q3, own.get(key)))
+        benchmarks.append(GroupBenchmark(name=name, councils=len(members), themes=themes))
+    return benchmarks
+
+
+# The sector view for platform administrators -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectorCell:
+    median: float | None
+    councils: int
+
+
+def sector_medians(*, bank_version_id: int) -> tuple[list[tuple[str, str]], list[tuple[str, list[SectorCell]]]]:
+    """(themes, rows): one row per council type, one cell per theme with the median of each council's latest
+    score, or None where fewer councils than the minimum answered it."""
+    peers = _latest_records_by_council(bank_version_id, None)
+    themes = [(OVERALL, "Overall")] + list(
+        Theme.objects.filter(version_id=bank_version_id).order_by("position").values_list("key", "title")
+    )
+    rows = []
+    for council_type, label in Organisation.CouncilType.choices:
+        members = [s for ctype, _, s in peers.values() if ctype == council_type]
+        cells = []
+        for key, _title in themes:
+            values = [s[key] for s in members if s.get(key) is not None]
+            enough = len(values) >= peer_group_minimum()
+            cells.append(SectorCell(median=statistics.median(values) if enough else None, councils=len(values)))
+        rows.append((label, cells))
+    return themes, rows

@@ -1,0 +1,82 @@
+"""Working on an assessment together: theme assignments and evidence items."""
+
+import datetime
+from urllib.parse import urlparse
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessment.models import Answer, Assessment, EvidenceItem, Membership, Question, Theme, ThemeAssignment, User
+from assessment.services.assessments import AnswerChange, AssessmentLocked, answers_save
+from assessment.services.permissions import LEADS, membership_require
+
+
+@transaction.atomic
+def theme_assign(
+    *, assessment: Assessment, theme: Theme, assignee: User | None, due_date: datetime.date | None, lead: User
+) -> ThemeAssignment | None:
+    """Assign a theme to an officer of the council (or, with no assignee, unassign it). Leads only."""
+    membership_require(user=lead, organisation=assessment.organisation, roles=LEADS)
+    if theme.version_id != assessment.bank_version_id:
+        raise ValidationError("This theme is not part of this assessment")
+    if assignee is None:
+        ThemeAssignment.objects.filter(assessment=assessment, theme=theme).delete()
+        return None
+    if not Membership.objects.filter(user=assignee, organisation=assessment.organisation).exists():
+        raise ValidationError({"assignee": "Choose someone from your council"})
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date must be today or in the future"})
+    assignment, _ = ThemeAssignment.objects.update_or_create(
+        assessment=assessment,
+        theme=theme,
+        defaults={"assignee": assignee, "due_date": due_date, "assigned_by": lead},
+    )
+    return assignment
+
+
+def validate_evidence_link(link: str) -> None:
+    """Only ordinary web links: no javascript:, data: or file: addresses that could run or leak anything."""
+    if not link:
+        return
+    parsed = urlparse(link)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValidationError({"link": "Enter a web address starting with http:// or https://"})
+
+
+@transaction.atomic
+def evidence_item_add(
+    *, assessment: Assessment, question: Question, user: User, description: str, link: str, owner: str,
+    dated: datetime.date,
+) -> EvidenceItem:  # fmt: skip
+    """Add an evidence item to a question's answer, creating an unanswered answer if there is none yet."""
+    membership_require(user=user, organisation=assessment.organisation)
+    if not assessment.is_editable:
+        raise AssessmentLocked()
+    validate_evidence_link(link)
+    if not description.strip():
+        raise ValidationError({"description": "Describe the evidence"})
+    if not owner.strip():
+        raise ValidationError({"owner": "Enter who owns this evidence"})
+    answer = Answer.objects.filter(assessment=assessment, question=question).first()
+    if answer is None:
+        (answer,) = answers_save(
+            assessment=assessment,
+            user=user,
+            changes=[AnswerChange(question=question, level=None, not_applicable=False, evidence="")],
+        )
+    item = EvidenceItem.objects.create(
+        answer=answer, description=description.strip(), link=link, owner=owner.strip(), dated=dated, added_by=user
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+    return item
+
+
+@transaction.atomic
+def evidence_item_remove(*, item: EvidenceItem, user: User) -> None:
+    assessment = item.answer.assessment
+    membership_require(user=user, organisation=assessment.organisation)
+    if not assessment.is_editable:
+        raise AssessmentLocked()
+    item.delete()
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())

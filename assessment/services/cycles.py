@@ -1,0 +1,150 @@
+"""The yearly cycle: starting next year's assessment from this year's, and the action plan as living work."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessment.models import (
+    Action,
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    BankVersion,
+    EvidenceItem,
+    Question,
+    User,
+)
+from assessment.services.periods import period_is_valid
+from assessment.services.permissions import LEADS, membership_require
+
+
+def _predecessor_keys(question: Question, replaces_by_key: dict[str, str]) -> list[str]:
+    """The question's own key, then each key it replaces, following `replaces` back through older versions."""
+    keys = [question.key]
+    seen = {question.key}
+    key = question.replaces
+    while key and key not in seen:
+        keys.append(key)
+        seen.add(key)
+        key = replaces_by_key.get(key, "")
+    return keys
+
+
+@transaction.atomic
+def assessment_start_next_cycle(*, previous: Assessment, user: User, period: str) -> Assessment:
+    """Start a new assessment on the bank's current published version, pre-filled from `previous` by question
+    key (following `replaces` links across versions). Copied answers are marked "carried forward" until a
+    person confirms or changes them; open actions carry over too."""
+    membership_require(user=user, organisation=previous.organisation)
+    if not period_is_valid(period):
+        raise ValidationError({"period": "Enter a financial year in the form 2027/28"})
+    if period <= previous.period:
+        raise ValidationError({"period": f"The new period must be after {previous.period}"})
+    version = BankVersion.objects.filter(
+        bank_id=previous.bank_version.bank_id, status=BankVersion.Status.PUBLISHED
+    ).first()
+    if version is None:
+        raise ValidationError("No version of this question bank is published, so a new assessment cannot start")
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                organisation=previous.organisation,
+                bank_version=version,
+                period=period,
+                created_by=user,
+                previous=previous,
+            )
+    except IntegrityError as error:
+        raise ValidationError({"period": f"There is already an assessment for {period}"}) from error
+
+    old_answers = {
+        a.question.key: a
+        for a in Answer.objects.filter(assessment=previous)
+        .select_related("question")
+        .prefetch_related("evidence_items")
+    }
+    replaces_by_key = dict(
+        Question.objects.filter(version__bank_id=version.bank_id).exclude(replaces="").values_list("key", "replaces")
+    )
+    now = timezone.now()
+    copied: list[tuple[Answer, Answer]] = []
+    for question in version.questions.all():
+        if not question.applies_to_council_type(previous.organisation.council_type):
+            continue
+        source = next((old_answers[k] for k in _predecessor_keys(question, replaces_by_key) if k in old_answers), None)
+        if source is None or not source.is_answered:
+            continue
+        copied.append(
+            (
+                source,
+                Answer(
+                    assessment=assessment,
+                    question=question,
+                    level=source.level,
+                    is_not_applicable=source.is_not_applicable and question.allows_not_applicable,
+                    evidence=source.evidence,
+                    answered_by=source.answered_by,
+                    answered_at=now,
+                    carried_forward=True,
+                ),
+            )
+        )
+    Answer.objects.bulk_create([new for _, new in copied])
+    created = {a.question_id: a for a in Answer.objects.filter(assessment=assessment)}
+    EvidenceItem.objects.bulk_create(
+        EvidenceItem(
+            answer=created[new.question_id],
+            description=item.description,
+            link=item.link,
+            owner=item.owner,
+            dated=item.dated,
+            added_by=item.added_by,
+        )  # fmt: skip
+        for source, new in copied
+        for item in source.evidence_items.all()
+    )
+    Action.objects.bulk_create(
+        Action(
+            assessment=assessment,
+            question_key=action.question_key,
+            text=action.text,
+            owner=action.owner,
+            due_date=action.due_date,
+            status=action.status,
+            carried_from=action,
+            created_by=action.created_by,
+        )  # fmt: skip
+        for action in previous.actions.exclude(status=Action.Status.DONE)
+    )
+    AssessmentEvent.objects.create(
+        assessment=assessment, kind=AssessmentEvent.Kind.STARTED, actor=user, note=f"Started from {previous.period}"
+    )
+    return assessment
+
+
+@transaction.atomic
+def action_create(
+    *, assessment: Assessment, user: User, question_key: str, text: str, owner: str, due_date: datetime.date | None
+) -> Action:
+    """Take on a recommendation from the action plan as an action. Leads only."""
+    membership_require(user=user, organisation=assessment.organisation, roles=LEADS)
+    if not text.strip():
+        raise ValidationError({"text": "Describe the action"})
+    if not owner.strip():
+        raise ValidationError({"owner": "Enter who owns this action"})
+    return Action.objects.create(
+        assessment=assessment, question_key=question_key, text=text.strip(), owner=owner.strip(), due_date=due_date,
+        created_by=user,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def action_update_status(*, action: Action, user: User, status: str) -> Action:
+    membership_require(user=user, organisation=action.assessment.organisation)
+    if status not in Action.Status.values:
+        raise ValidationError({"status": "Choose a status"})
+    action.status = status
+    action.save(update_fields=["status", "updated_at"])
+    return action

@@ -1,0 +1,111 @@
+"""Review and sign-off: draft → submitted → signed off, with themes returned to their officer on the way.
+
+Every status change is recorded as an AssessmentEvent (who, when, why) and shown on the dashboard and in
+the report. Scores are stored on submission and sign-off for trends and peer benchmarks.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessment.models import Assessment, AssessmentEvent, Theme, ThemeReview, User
+from assessment.selectors import assessment_structure, scoring_input_for_assessment
+from assessment.services.benchmarks import score_records_store
+from assessment.services.permissions import LEADS, membership_require
+from assessment.services.scoring import score_assessment
+
+
+class AssessmentStateError(Exception):
+    """The assessment is not in a status where this can be done."""
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
+
+
+def _store_scores(assessment: Assessment) -> None:
+    structure = assessment_structure(assessment=assessment, with_detail=True)
+    score_records_store(
+        assessment=assessment, scores=score_assessment(scoring_input_for_assessment(structure=structure))
+    )
+
+
+@transaction.atomic
+def theme_return(*, assessment: Assessment, theme: Theme, lead: User, comment: str) -> ThemeReview:
+    """Send one theme back to its officer with a comment. The assessment is open for changes again."""
+    locked = _locked(assessment)
+    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
+    if locked.status != Assessment.Status.SUBMITTED:
+        raise AssessmentStateError("Themes can only be returned while the assessment is submitted for review")
+    if theme.version_id != locked.bank_version_id:
+        raise ValidationError("This theme is not part of this assessment")
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what needs to change, so the officer knows what to do"})
+    review, _ = ThemeReview.objects.update_or_create(
+        assessment=locked,
+        theme=theme,
+        defaults={"status": ThemeReview.Status.RETURNED, "comment": comment.strip(), "reviewed_by": lead},
+    )
+    locked.status = Assessment.Status.DRAFT
+    locked.save(update_fields=["status", "updated_at"])
+    AssessmentEvent.objects.create(
+        assessment=locked,
+        kind=AssessmentEvent.Kind.THEME_RETURNED,
+        actor=lead,
+        note=f"{theme.title}: {comment.strip()}",
+    )
+    return review
+
+
+@transaction.atomic
+def theme_accept(*, assessment: Assessment, theme: Theme, lead: User) -> ThemeReview:
+    locked = _locked(assessment)
+    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
+    if locked.status != Assessment.Status.SUBMITTED:
+        raise AssessmentStateError("Themes can only be accepted while the assessment is submitted for review")
+    review, _ = ThemeReview.objects.update_or_create(
+        assessment=locked,
+        theme=theme,
+        defaults={"status": ThemeReview.Status.ACCEPTED, "comment": "", "reviewed_by": lead},
+    )
+    return review
+
+
+@transaction.atomic
+def assessment_sign_off(*, assessment: Assessment, lead: User) -> Assessment:
+    """Sign off a submitted assessment, which locks it."""
+    locked = _locked(assessment)
+    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
+    if locked.status != Assessment.Status.SUBMITTED:
+        raise AssessmentStateError("Only a submitted assessment can be signed off")
+    locked.status = Assessment.Status.SIGNED_OFF
+    locked.signed_off_at = timezone.now()
+    locked.signed_off_by = lead
+    locked.save(update_fields=["status", "signed_off_at", "signed_off_by", "updated_at"])
+    AssessmentEvent.objects.create(assessment=locked, kind=AssessmentEvent.Kind.SIGNED_OFF, actor=lead)
+    _store_scores(locked)
+    return locked
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, lead: User, reason: str) -> Assessment:
+    """Reopen a signed-off assessment for changes. The reason is required and recorded."""
+    locked = _locked(assessment)
+    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
+    if locked.status != Assessment.Status.SIGNED_OFF:
+        raise AssessmentStateError("Only a signed-off assessment can be reopened")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for reopening: it is recorded with the assessment"})
+    locked.status = Assessment.Status.DRAFT
+    locked.save(update_fields=["status", "updated_at"])
+    AssessmentEvent.objects.create(
+        assessment=locked, kind=AssessmentEvent.Kind.REOPENED, actor=lead, note=reason.strip()
+    )
+    return locked
+
+
+def on_submitted(*, assessment: Assessment, user: User) -> None:
+    """After a (re)submission: returned themes are back for review, and the event and scores are recorded."""
+    ThemeReview.objects.filter(assessment=assessment, status=ThemeReview.Status.RETURNED).delete()
+    AssessmentEvent.objects.create(assessment=assessment, kind=AssessmentEvent.Kind.SUBMITTED, actor=user)
+    _store_scores(assessment)

@@ -1,0 +1,118 @@
+"""Council teams: invitations, roles and removals, made by the council's organisation administrators."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.models import Invitation, Membership, Organisation, User
+from assessment.services.permissions import ADMINS, membership_require
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, invited_by: User, email: str, role: str, base_url: str) -> str:
+    """Invite someone by email. Returns the link (also emailed); only a hash of its token is kept."""
+    membership_require(user=invited_by, organisation=organisation, roles=ADMINS)
+    email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose a role"})
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    link = base_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
+    send_mail(
+        subject=f"You are invited to {organisation.name}'s digital maturity assessment",
+        message=(
+            f"{invited_by.get_full_name()} has invited you to join {organisation.name} on the council digital "
+            f"maturity self-assessment as {Membership.Role(role).label.lower()}.\n\n"
+            f"Accept the invitation with this link. It works once and expires in 7 days:\n\n{link}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    return link
+
+
+def invitation_get(*, token: str) -> Invitation | None:
+    """The invitation for a link, if it is still usable."""
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User | None = None, full_name: str = "", password: str = "") -> User:
+    """Accept an invitation: as the signed-in person it was sent to, or by creating their account."""
+    invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
+    if invitation is None or invitation.accepted_at or invitation.expires_at <= timezone.now():
+        raise ValidationError("This invitation has expired or has already been used. Ask for a new one.")
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError("You already have an account: sign in first, then open the link again.")
+        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+    elif user.email.lower() != invitation.email.lower():
+        raise PermissionDenied("This invitation was sent to a different email address")
+    Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+def _admins_left_after(organisation: Organisation, membership: Membership) -> int:
+    return (
+        Membership.objects.select_for_update()
+        .filter(organisation=organisation, role=Membership.Role.ORGANISATION_ADMIN)
+        .exclude(pk=membership.pk)
+        .count()
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, changed_by: User) -> Membership:
+    membership_require(user=changed_by, organisation=membership.organisation, roles=ADMINS)
+    if role not in Membership.Role.values:
+        raise ValidationError("Choose a role")
+    if (
+        membership.role == Membership.Role.ORGANISATION_ADMIN
+        and role != Membership.Role.ORGANISATION_ADMIN
+        and _admins_left_after(membership.organisation, membership) == 0
+    ):
+        raise ValidationError("A council needs at least one organisation administrator. Make someone else one first.")
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, removed_by: User) -> None:
+    membership_require(user=removed_by, organisation=membership.organisation, roles=ADMINS)
+    if (
+        membership.role == Membership.Role.ORGANISATION_ADMIN
+        and _admins_left_after(membership.organisation, membership) == 0
+    ):
+        raise ValidationError("The last organisation administrator cannot be removed. Make someone else one first.")
+    membership.delete()

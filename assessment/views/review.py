@@ -1,0 +1,142 @@
+"""Assignment, review and sign-off: the lead's pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessment import selectors
+from assessment.forms import DateField, ReopenForm, ReturnThemeForm
+from assessment.models import Question, User
+from assessment.services.collaboration import theme_assign
+from assessment.services.permissions import LEADS, has_role
+from assessment.services.reviews import (
+    AssessmentStateError,
+    assessment_reopen,
+    assessment_sign_off,
+    theme_accept,
+    theme_return,
+)
+
+
+def _lead_assessment(request: HttpRequest, pk: int):
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    if not has_role(user=request.user, organisation=assessment.organisation, roles=LEADS):
+        raise PermissionDenied("Only the council's lead can do this")
+    return assessment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_assignments(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _lead_assessment(request, pk)
+    structure = selectors.assessment_structure(assessment=assessment)
+    members = list(selectors.council_members(organisation=assessment.organisation))
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        people = {str(m.user_id): m.user for m in members}
+        for progress in structure.themes:
+            theme = progress.theme
+            assignee: User | None = people.get(request.POST.get(f"assignee-{theme.id}", ""))
+            raw_date = request.POST.get(f"due-{theme.id}", "").strip()
+            try:
+                due = DateField(required=False).clean(raw_date) if raw_date else None
+                theme_assign(assessment=assessment, theme=theme, assignee=assignee, due_date=due, lead=request.user)
+            except ValidationError as error:
+                errors.append((f"due-{theme.id}", f"{theme.title}: {' '.join(error.messages)}"))
+        if not errors:
+            messages.success(request, "The assignments have been saved.")
+            return redirect("assessment_task_list", pk=assessment.pk)
+        structure = selectors.assessment_structure(assessment=assessment)
+    return render(
+        request,
+        "review/assignments.html",
+        {"assessment": assessment, "structure": structure, "members": members, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _lead_assessment(request, pk)
+    structure = selectors.assessment_structure(assessment=assessment)
+    return render(request, "review/review.html", {"assessment": assessment, "structure": structure})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_return_view(request: HttpRequest, pk: int, theme_key: str) -> HttpResponse:
+    assessment = _lead_assessment(request, pk)
+    progress = selectors.assessment_structure(assessment=assessment).theme(theme_key)
+    form = ReturnThemeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme_return(
+                assessment=assessment, theme=progress.theme, lead=request.user, comment=form.cleaned_data["comment"]
+            )
+        except AssessmentStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"“{progress.theme.title}” has been returned with your comment.")
+        return redirect("assessment_review", pk=assessment.pk)
+    return render(request, "review/return.html", {"assessment": assessment, "theme": progress.theme, "form": form})
+
+
+@login_required
+@require_POST
+def theme_accept_view(request: HttpRequest, pk: int, theme_key: str) -> HttpResponse:
+    assessment = _lead_assessment(request, pk)
+    progress = selectors.assessment_structure(assessment=assessment).theme(theme_key)
+    try:
+        theme_accept(assessment=assessment, theme=progress.theme, lead=request.user)
+    except AssessmentStateError as error:
+        messages.error(request, str(error))
+    return redirect("assessment_review", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def assessment_sign_off_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _lead_assessment(request, pk)
+    try:
+        assessment_sign_off(assessment=assessment, lead=request.user)
+    except AssessmentStateError as error:
+        messages.error(request, str(error))
+        return redirect("assessment_review", pk=assessment.pk)
+    messages.success(request, f"The {assessment.period} assessment is signed off and locked.")
+    return redirect("assessment_task_list", pk=assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _lead_assessment(request, pk)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_reopen(assessment=assessment, lead=request.user, reason=form.cleaned_data["reason"])
+        except AssessmentStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The assessment is open for changes again. The reason has been recorded.")
+        return redirect("assessment_task_list", pk=assessment.pk)
+    return render(request, "review/reopen.html", {"assessment": assessment, "form": form})
+
+
+@login_required
+def answer_history(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    """Every change to one answer: who changed the level or evidence, when, and from what."""
+    assessment = _lead_assessment(request, pk)
+    question = get_object_or_404(Question, pk=question_id, version_id=assessment.bank_version_id)
+    answer = assessment.answers.filter(question=question).first()
+    records = list(answer.history.select_related("history_user").order_by("history_date")) if answer else []
+    changes = []
+    for previous, record in zip([None, *records[:-1]], records, strict=True):
+        changes.append({"record": record, "previous": previous})
+    return render(
+        request,
+        "review/history.html",
+        {"assessment": assessment, "question": question, "changes": list(reversed(changes))},
+    )

@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessment import selectors
+from assessment.forms import AcceptInvitationForm, InviteForm
+from assessment.models import Membership, Organisation, User
+from assessment.services.permissions import ADMINS, has_role
+from assessment.services.teams import (
+    invitation_accept,
+    invitation_create,
+    invitation_get,
+    membership_change_role,
+    membership_remove,
+)
+
+
+def _organisation_for(request: HttpRequest, pk: int) -> Organisation:
+    return get_object_or_404(selectors.organisations_for_user(user=request.user), pk=pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation_for(request, pk)
+    is_admin = has_role(user=request.user, organisation=organisation, roles=ADMINS)
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied("Only the council's organisation administrators can invite people")
+        if form.is_valid():
+            try:
+                invitation_create(
+                    organisation=organisation,
+                    invited_by=request.user,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"An invitation has been emailed to {form.cleaned_data['email']}.")
+                return redirect("team", pk=organisation.pk)
+    return render(
+        request,
+        "team/team.html",
+        {
+            "organisation": organisation,
+            "members": selectors.council_members(organisation=organisation),
+            "roles": Membership.Role.choices,
+            "is_admin": is_admin,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    organisation = _organisation_for(request, pk)
+    membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
+    try:
+        membership_change_role(membership=membership, role=request.POST.get("role", ""), changed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user.get_full_name()} is now {membership.get_role_display().lower()}.")
+    return redirect("team", pk=organisation.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    organisation = _organisation_for(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
+    )
+    if not has_role(user=request.user, organisation=organisation, roles=ADMINS):
+        raise PermissionDenied("Only the council's organisation administrators can remove people")
+    if request.method == "POST":
+        try:
+            membership_remove(membership=membership, removed_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{membership.user.get_full_name()} has been removed from {organisation.name}.")
+        return redirect("team", pk=organisation.pk)
+    return render(request, "team/remove.html", {"organisation": organisation, "membership": membership})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_get(token=token)
+    if invitation is None:
+        return render(request, "team/invitation_invalid.html", status=404)
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    form = AcceptInvitationForm(request.POST if request.method == "POST" and not has_account else None)
+    context = {"invitation": invitation, "has_account": has_account, "form": form}
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                invitation_accept(token=token, user=request.user)
+            elif not has_account and form.is_valid():
+                user = invitation_accept(
+                    token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                return render(request, "team/invitation_accept.html", context, status=400)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return render(request, "team/invitation_accept.html", context, status=400)
+        messages.success(request, f"You have joined {invitation.organisation.name}.")
+        return redirect("dashboard")
+    return render(request, "team/invitation_accept.html", context)
