@@ -118,13 +118,15 @@ class ThemeBenchmark:
 
     @property
     def position(self) -> str:
+        """Where the council sits, compared as the figures are shown (one decimal place)."""
         if self.own is None:
             return "Not scored"
-        if self.own < self.lower_quartile:
+        own, q1, median, q3 = (round(v, 1) for v in (self.own, self.lower_quartile, self.median, self.upper_quartile))
+        if own < q1:
             return "Below the lower quartile"
-        if self.own < self.median:
+        if own < median:
             return "Between the lower quartile and the median"
-        if self.own <= self.upper_quartile:
+        if own <= q3:
             return "Between the median and the upper quartile"
         return "Above the upper quartile"
 

@@ -6,8 +6,18 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, User
+from assessment.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    BankVersion,
+    EvidenceItem,
+    Membership,
+    Organisation,
+    User,
+)
 from assessment.services.question_banks import editors_group_ensure
+from assessment.services.reviews import on_submitted
 
 DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - printed for local demo use only
 
@@ -28,6 +38,25 @@ DEMO_LOGINS = [
         "Officer, Sampleton District Council (has a submitted 2025/26 assessment)",
     ),
     DemoLogin("admin@platform.example", "Ada Admin", "Platform administrator and question bank editor"),
+]
+
+SYNTHETIC_COUNCILS = [
+    ("Northmoor County Council", "county", "england", "North West", 0),
+    ("Westvale County Council", "county", "england", "South West", 1),
+    ("Eastbrook County Council", "county", "england", "East of England", 0),
+    ("Southdown County Council", "county", "england", "South East", -1),
+    ("Highfield County Council", "county", "england", "East Midlands", 0),
+    ("Lowater District Council", "district", "england", "East of England", -1),
+    ("Fernley District Council", "district", "england", "South East", 0),
+    ("Riverbank Unitary Council", "unitary", "england", "North East", 1),
+    ("Hillcrest Unitary Council", "unitary", "england", "West Midlands", 0),
+    ("Cwm Teg County Borough Council", "welsh_principal", "wales", "South Wales", 0),
+]
+
+EVIDENCE_ITEMS = [
+    "Digital strategy approved by Cabinet",
+    "Quarterly performance report to the leadership team",
+    "Internal audit report with actions tracked to closure",
 ]
 
 EVIDENCE_SNIPPETS = [
@@ -88,34 +117,72 @@ def demo_seed() -> list[DemoLogin]:
     version = BankVersion.objects.filter(status=BankVersion.Status.PUBLISHED).order_by("-published_at").first()
     if version is None:
         raise RuntimeError("Load the question bank first: python manage.py load_question_bank")
-    officer = people["officer@sampleton.example"]
-    assessment = Assessment.objects.filter(organisation=sampleton, period="2025/26").first()
-    if assessment is None:
-        assessment = Assessment.objects.create(
-            organisation=sampleton, bank_version=version, period="2025/26", created_by=officer
+    questions = list(version.questions.all())
+    _complete_assessment(sampleton, version, questions, "2025/26", people["officer@sampleton.example"], None, 0)
+    lead = people["lead@exampleshire.example"]
+    officer = people["officer@exampleshire.example"]
+    _complete_assessment(exampleshire, version, questions, "2024/25", officer, lead, -1)
+    _complete_assessment(exampleshire, version, questions, "2025/26", officer, lead, 0)
+
+    # Synthetic councils, so the demo shows peer benchmarks and trends. None of them has any users.
+    for name, council_type, nation, region, base in SYNTHETIC_COUNCILS:
+        council, _ = Organisation.objects.get_or_create(
+            name=name, defaults={"council_type": council_type, "nation": nation, "region": region}
         )
-        now = timezone.now()
-        answers = []
-        for question in version.questions.all():
-            if not question.applies_to_council_type(sampleton.council_type):
-                continue
-            not_applicable = question.allows_not_applicable and _pick(question.key, "na", 4) == 0
-            answers.append(
-                Answer(
-                    assessment=assessment,
-                    question=question,
-                    level=None
-                    if not_applicable
-                    else 1 + _pick(question.key, "level", 4) + _pick(question.key, "up", 2),
-                    is_not_applicable=not_applicable,
-                    evidence=EVIDENCE_SNIPPETS[_pick(question.key, "evidence", len(EVIDENCE_SNIPPETS))],
-                    answered_by=officer,
-                    answered_at=now,
-                )
-            )
-        Answer.objects.bulk_create(answers)
-        assessment.status = Assessment.Status.SUBMITTED
-        assessment.submitted_at = now
-        assessment.submitted_by = officer
-        assessment.save()
+        _complete_assessment(council, version, questions, "2024/25", None, None, base - 1)
+        _complete_assessment(council, version, questions, "2025/26", None, None, base)
     return DEMO_LOGINS
+
+
+def _complete_assessment(organisation, version, questions, period, officer, lead, offset: int) -> Assessment:
+    """A fully answered assessment, submitted; signed off too when it has a lead, or no people at all (the
+    synthetic councils). `offset` nudges every level up or down, so councils and years differ."""
+    existing = Assessment.objects.filter(organisation=organisation, period=period).first()
+    if existing is not None:
+        return existing
+    assessment = Assessment.objects.create(
+        organisation=organisation, bank_version=version, period=period, created_by=officer
+    )
+    now = timezone.now()
+    answers = []
+    for question in questions:
+        if not question.applies_to_council_type(organisation.council_type):
+            continue
+        seed = f"{organisation.name}:{question.key}"
+        not_applicable = question.allows_not_applicable and _pick(seed, "na", 6) == 0
+        level = min(5, max(1, 1 + _pick(question.key, "level", 4) + _pick(seed, "up", 2) + offset))
+        answers.append(
+            Answer(
+                assessment=assessment,
+                question=question,
+                level=None if not_applicable else level,
+                is_not_applicable=not_applicable,
+                evidence=EVIDENCE_SNIPPETS[_pick(seed, "evidence", len(EVIDENCE_SNIPPETS))],
+                answered_by=officer,
+                answered_at=now,
+            )
+        )
+    Answer.objects.bulk_create(answers)
+    EvidenceItem.objects.bulk_create(
+        EvidenceItem(
+            answer=answer,
+            description=EVIDENCE_ITEMS[_pick(f"{organisation.name}:{answer.question_id}", "item", 3)],
+            owner="Head of digital",
+            dated=now.date(),
+            added_by=officer,
+        )
+        for answer in Answer.objects.filter(assessment=assessment, level__gte=2)
+        if _pick(f"{organisation.name}:{answer.question_id}", "verified", 5) != 0
+    )
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = now
+    assessment.submitted_by = officer
+    assessment.save()
+    on_submitted(assessment=assessment, user=officer)  # records the event and stores the scores
+    if lead is not None or officer is None:
+        assessment.status = Assessment.Status.SIGNED_OFF
+        assessment.signed_off_at = now
+        assessment.signed_off_by = lead
+        assessment.save()
+        AssessmentEvent.objects.create(assessment=assessment, kind=AssessmentEvent.Kind.SIGNED_OFF, actor=lead)
+    return assessment

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, User
-from assessment.services.demo import DEMO_PASSWORD
+from assessment.services.demo import DEMO_PASSWORD, SYNTHETIC_COUNCILS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,12 +22,16 @@ def test_load_question_bank_and_seed_demo_are_idempotent(settings, capsys):
     assert "is up to date" in output
     assert DEMO_PASSWORD in output and "officer@exampleshire.example" in output
     assert BankVersion.objects.count() == 1
-    assert Organisation.objects.count() == 2
+    assert Organisation.objects.count() == 2 + len(SYNTHETIC_COUNCILS)
     assert User.objects.count() == 4
     assert Membership.objects.count() == 3
-    assessment = Assessment.objects.get()
-    assert assessment.organisation.name == "Sampleton District Council" and assessment.period == "2025/26"
-    assert assessment.status == Assessment.Status.SUBMITTED
+    # Two years for Exampleshire and each synthetic council, one for Sampleton: nothing doubled.
+    assert Assessment.objects.count() == 2 * (1 + len(SYNTHETIC_COUNCILS)) + 1
+    assessment = Assessment.objects.get(organisation__name="Sampleton District Council")
+    assert assessment.period == "2025/26" and assessment.status == Assessment.Status.SUBMITTED
+    signed_off = Assessment.objects.filter(status=Assessment.Status.SIGNED_OFF)
+    assert signed_off.count() == 2 * (1 + len(SYNTHETIC_COUNCILS))
+    assert all(a.score_records.exists() for a in signed_off)
     applicable = [q for q in assessment.bank_version.questions.all() if "district" in q.applies_to]
     answers = Answer.objects.filter(assessment=assessment)
     assert answers.count() == len(applicable)

@@ -1,0 +1,239 @@
+"""Teams, assignments, evidence, review and sign-off, the next cycle and actions."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from assessment.models import (
+    Action,
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Invitation,
+    Membership,
+    ThemeReview,
+    ThemeScoreRecord,
+    User,
+)
+from assessment.services.assessments import AnswerChange, AssessmentLocked, answers_save, assessment_submit
+from assessment.services.collaboration import evidence_item_add, theme_assign
+from assessment.services.cycles import action_create, assessment_start_next_cycle
+from assessment.services.reviews import (
+    AssessmentStateError,
+    assessment_reopen,
+    assessment_sign_off,
+    theme_return,
+)
+from assessment.services.teams import (
+    invitation_accept,
+    invitation_create,
+    membership_change_role,
+    membership_remove,
+)
+from tests.factories import (
+    AnswerFactory,
+    BankVersionFactory,
+    EvidenceItemFactory,
+    MembershipFactory,
+    QuestionFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def org_admin(council):
+    return MembershipFactory(organisation=council.organisation, role=Membership.Role.ORGANISATION_ADMIN).user
+
+
+def invite(council, org_admin, email="new.person@council.example", role="officer") -> str:
+    link = invitation_create(
+        organisation=council.organisation, invited_by=org_admin, email=email, role=role, base_url="https://x.example/"
+    )
+    return link.rstrip("/").rsplit("/", 1)[1]
+
+
+class TestTeams:
+    def test_an_invitation_is_emailed_and_creates_the_account_once(self, council, org_admin):
+        token = invite(council, org_admin)
+        assert mail.outbox[0].to == ["new.person@council.example"]
+        assert token in mail.outbox[0].body and "expires in 7 days" in mail.outbox[0].body
+        user = invitation_accept(token=token, full_name="New Person", password="a-long-passphrase")
+        assert Membership.objects.get(user=user, organisation=council.organisation).role == "officer"
+        with pytest.raises(ValidationError, match="already been used"):
+            invitation_accept(token=token, full_name="Again", password="a-long-passphrase")
+        assert not Invitation.objects.filter(token_hash=token).exists()  # only a hash is stored
+
+    def test_an_expired_invitation_is_refused(self, council, org_admin):
+        token = invite(council, org_admin)
+        Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+        with pytest.raises(ValidationError, match="expired"):
+            invitation_accept(token=token, full_name="Late", password="a-long-passphrase")
+        assert not User.objects.filter(email="new.person@council.example").exists()
+
+    def test_an_invitation_is_for_the_person_it_was_sent_to(self, council, org_admin, other_council):
+        token = invite(council, org_admin)
+        with pytest.raises(PermissionDenied):
+            invitation_accept(token=token, user=other_council.officer)
+
+    def test_only_organisation_administrators_invite(self, council):
+        with pytest.raises(PermissionDenied):
+            invite(council, council.lead)
+
+    def test_the_last_administrator_cannot_be_removed_or_demoted(self, council, org_admin):
+        admin_membership = Membership.objects.get(user=org_admin)
+        with pytest.raises(ValidationError, match="last organisation administrator"):
+            membership_remove(membership=admin_membership, removed_by=org_admin)
+        with pytest.raises(ValidationError, match="at least one organisation administrator"):
+            membership_change_role(membership=admin_membership, role="officer", changed_by=org_admin)
+        second = Membership.objects.get(user=council.lead)
+        membership_change_role(membership=second, role="organisation_admin", changed_by=org_admin)
+        membership_remove(membership=admin_membership, removed_by=org_admin)
+        assert not Membership.objects.filter(user=org_admin).exists()
+
+
+class TestAssignment:
+    def test_a_lead_assigns_a_theme_with_a_due_date(self, assessment, bank, council):
+        due = timezone.localdate() + datetime.timedelta(days=14)
+        assignment = theme_assign(
+            assessment=assessment, theme=bank.themes[0], assignee=council.officer, due_date=due, lead=council.lead
+        )
+        assert (assignment.assignee, assignment.due_date) == (council.officer, due)
+
+    def test_officers_cannot_assign_and_assignees_must_be_in_the_council(
+        self, assessment, bank, council, other_council
+    ):
+        with pytest.raises(PermissionDenied):
+            theme_assign(
+                assessment=assessment,
+                theme=bank.themes[0],
+                assignee=council.officer,
+                due_date=None,
+                lead=council.officer,
+            )
+        with pytest.raises(ValidationError, match="someone from your council"):
+            theme_assign(
+                assessment=assessment,
+                theme=bank.themes[0],
+                assignee=other_council.officer,
+                due_date=None,
+                lead=council.lead,
+            )
+
+
+class TestEvidence:
+    def test_evidence_items_accept_only_web_links(self, assessment, bank, council):
+        add = {"assessment": assessment, "question": bank.questions[0], "user": council.officer,
+               "description": "Policy", "owner": "IT", "dated": timezone.localdate()}  # fmt: skip
+        item = evidence_item_add(**add, link="https://intranet.council.example/policy")
+        assert item.answer.level is None  # an answer row was made to hold the evidence
+        for bad in ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://x.example/y"]:
+            with pytest.raises(ValidationError, match="http:// or https://"):
+                evidence_item_add(**add, link=bad)
+
+
+def submit_all(assessment, bank, user):
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3, answered_by=user)
+    return assessment_submit(assessment=assessment, user=user, unanswered=0)
+
+
+class TestReviewAndSignOff:
+    def test_submitting_records_the_event_and_stores_scores(self, assessment, bank, council):
+        submit_all(assessment, bank, council.officer)
+        assert assessment.events.filter(kind=AssessmentEvent.Kind.SUBMITTED, actor=council.officer).exists()
+        overall = ThemeScoreRecord.objects.get(assessment=assessment, theme_key="")
+        assert overall.score == pytest.approx(3.0) and overall.answered == 4
+
+    def test_a_returned_theme_opens_the_assessment_with_the_comment(self, assessment, bank, council):
+        submit_all(assessment, bank, council.officer)
+        theme_return(assessment=assessment, theme=bank.themes[0], lead=council.lead, comment="Add the device policy")
+        assessment.refresh_from_db()
+        assert assessment.status == Assessment.Status.DRAFT
+        assert ThemeReview.objects.get(theme=bank.themes[0]).comment == "Add the device policy"
+        # The officer changes an answer and resubmits: the returned review is cleared.
+        answer = Answer.objects.get(assessment=assessment, question=bank.questions[0])
+        change = AnswerChange(
+            question=bank.questions[0], level=4, not_applicable=False, evidence="", expected_version=answer.version
+        )
+        answers_save(assessment=assessment, user=council.officer, changes=[change])
+        assessment_submit(assessment=assessment, user=council.officer, unanswered=0)
+        assert not ThemeReview.objects.exists()
+
+    def test_returning_needs_a_comment_and_a_lead(self, assessment, bank, council):
+        submit_all(assessment, bank, council.officer)
+        with pytest.raises(ValidationError):
+            theme_return(assessment=assessment, theme=bank.themes[0], lead=council.lead, comment="  ")
+        with pytest.raises(PermissionDenied):
+            theme_return(assessment=assessment, theme=bank.themes[0], lead=council.officer, comment="No")
+
+    def test_sign_off_locks_and_reopening_needs_a_reason_that_is_recorded(self, assessment, bank, council):
+        with pytest.raises(AssessmentStateError):
+            assessment_sign_off(assessment=assessment, lead=council.lead)  # not submitted yet
+        submit_all(assessment, bank, council.officer)
+        assessment_sign_off(assessment=assessment, lead=council.lead)
+        assessment.refresh_from_db()
+        assert assessment.status == Assessment.Status.SIGNED_OFF and assessment.signed_off_by == council.lead
+        with pytest.raises(AssessmentLocked):
+            answers_save(assessment=assessment, user=council.officer, changes=[
+                AnswerChange(question=bank.questions[0], level=1, not_applicable=False, evidence="")
+            ])  # fmt: skip
+        with pytest.raises(ValidationError):
+            assessment_reopen(assessment=assessment, lead=council.lead, reason="")
+        assessment_reopen(assessment=assessment, lead=council.lead, reason="Audit found a wrong answer")
+        assessment.refresh_from_db()
+        assert assessment.status == Assessment.Status.DRAFT
+        assert assessment.events.get(kind=AssessmentEvent.Kind.REOPENED).note == "Audit found a wrong answer"
+
+
+class TestNextCycle:
+    def test_answers_carry_forward_by_key_following_replaces_until_touched(self, assessment, bank, council):
+        submit_all(assessment, bank, council.officer)
+        EvidenceItemFactory(answer=Answer.objects.get(assessment=assessment, question=bank.questions[0]))
+        Action.objects.create(assessment=assessment, text="Open action", owner="IT")
+        Action.objects.create(assessment=assessment, text="Finished", owner="IT", status=Action.Status.DONE)
+        # A new version of the bank: "devices" is reworded as "end-user-devices", which replaces it.
+        bank.version.status = "retired"
+        bank.version.save()
+        new_version = BankVersionFactory(bank=bank.version.bank)
+        theme = ThemeFactory(version=new_version, key="hybrid-working")
+        reworded = QuestionFactory(theme=theme, key="end-user-devices", replaces="devices")
+        QuestionFactory(theme=theme, key="backups")
+        QuestionFactory(theme=theme, key="brand-new")
+
+        following = assessment_start_next_cycle(previous=assessment, user=council.lead, period="2027/28")
+
+        assert following.bank_version == new_version and following.previous == assessment
+        answers = {a.question.key: a for a in following.answers.select_related("question")}
+        assert set(answers) == {"end-user-devices", "backups"}  # brand-new has nothing to carry
+        assert all(a.carried_forward and a.level == 3 for a in answers.values())
+        assert answers["end-user-devices"].evidence_items.count() == 1
+        assert [a.text for a in following.actions.all()] == ["Open action"]
+
+        confirm = AnswerChange(
+            question=reworded,
+            level=3,
+            not_applicable=False,
+            evidence="",
+            expected_version=answers["end-user-devices"].version,
+        )
+        (touched,) = answers_save(assessment=following, user=council.officer, changes=[confirm])
+        assert not touched.carried_forward  # confirmed, even though nothing changed
+
+    def test_the_next_period_must_come_later(self, assessment, bank, council):
+        submit_all(assessment, bank, council.officer)
+        with pytest.raises(ValidationError, match="after 2026/27"):
+            assessment_start_next_cycle(previous=assessment, user=council.lead, period="2025/26")
+
+
+def test_only_leads_create_actions(assessment, council):
+    with pytest.raises(PermissionDenied):
+        action_create(assessment=assessment, user=council.officer, question_key="", text="x", owner="y", due_date=None)
+    action = action_create(
+        assessment=assessment, user=council.lead, question_key="devices", text="Do it", owner="IT", due_date=None
+    )
+    assert action.status == Action.Status.OPEN
