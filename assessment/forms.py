@@ -309,8 +309,12 @@ class InviteForm(forms.Form):
         error_messages={"required": "Choose a role"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, allow_admin: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not allow_admin:
+            self.fields["role"].choices = [
+                (r.value, r.label) for r in Membership.Role if r != Membership.Role.ORGANISATION_ADMIN
+            ]
         self.fields["role"].help_text = (
             "Officers answer themes. Leads also assign themes, set targets, review and sign off. "
             "Organisation administrators manage the team."

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Invitation, Membership, Organisation, User
-from assessment.services.permissions import ADMINS, membership_require
+from assessment.services.permissions import ADMINS, LEADS, membership_require
 
 INVITATION_LIFETIME = timedelta(days=7)
+INVITERS = ADMINS | LEADS
 
 
 def _hash(token: str) -> str:
@@ -23,11 +24,16 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, invited_by: User, email: str, role: str, base_url: str) -> str:
-    """Invite someone by email. Returns the link (also emailed); only a hash of its token is kept."""
-    membership_require(user=invited_by, organisation=organisation, roles=ADMINS)
+    """Invite someone by email. Returns the link (also emailed); only a hash of its token is kept.
+
+    Organisation administrators invite anyone; leads invite officers and leads, so that nobody can make
+    someone an administrator without being one."""
+    inviter = membership_require(user=invited_by, organisation=organisation, roles=INVITERS)
     email = email.strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose a role"})
+    if role == Membership.Role.ORGANISATION_ADMIN and inviter.role not in ADMINS:
+        raise PermissionDenied("Only an organisation administrator can invite another administrator")
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
     token = secrets.token_urlsafe(32)

@@ -11,6 +11,7 @@ from assessment.forms import AcceptInvitationForm, InviteForm
 from assessment.models import Membership, Organisation, User
 from assessment.services.permissions import ADMINS, has_role
 from assessment.services.teams import (
+    INVITERS,
     invitation_accept,
     invitation_create,
     invitation_get,
@@ -36,10 +37,11 @@ def _add_errors(form, error: ValidationError) -> None:
 def team(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk)
     is_admin = has_role(user=request.user, organisation=organisation, roles=ADMINS)
-    form = InviteForm(request.POST if request.method == "POST" else None)
+    can_invite = has_role(user=request.user, organisation=organisation, roles=INVITERS)
+    form = InviteForm(request.POST if request.method == "POST" else None, allow_admin=is_admin)
     if request.method == "POST":
-        if not is_admin:
-            raise PermissionDenied("Only the council's organisation administrators can invite people")
+        if not can_invite:
+            raise PermissionDenied("Only the council's leads and organisation administrators can invite people")
         if form.is_valid():
             try:
                 invitation_create(
@@ -49,8 +51,8 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
                     role=form.cleaned_data["role"],
                     base_url=request.build_absolute_uri("/"),
                 )
-            except ValidationError as error:
-                _add_errors(form, error)
+            except (ValidationError, PermissionDenied) as error:
+                _add_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
             else:
                 messages.success(request, f"An invitation has been emailed to {form.cleaned_data['email']}.")
                 return redirect("team", pk=organisation.pk)
@@ -62,6 +64,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
             "members": selectors.council_members(organisation=organisation),
             "roles": Membership.Role.choices,
             "is_admin": is_admin,
+            "can_invite": can_invite,
             "form": form,
         },
     )

@@ -80,9 +80,12 @@ class TestTeams:
         with pytest.raises(PermissionDenied):
             invitation_accept(token=token, user=other_council.officer)
 
-    def test_only_organisation_administrators_invite(self, council):
+    def test_officers_cannot_invite_and_leads_cannot_invite_administrators(self, council):
         with pytest.raises(PermissionDenied):
-            invite(council, council.lead)
+            invite(council, council.officer)
+        with pytest.raises(PermissionDenied):
+            invite(council, council.lead, role="organisation_admin")
+        invite(council, council.lead, role="officer")
 
     def test_the_last_administrator_cannot_be_removed_or_demoted(self, council, org_admin):
         admin_membership = Membership.objects.get(user=org_admin)

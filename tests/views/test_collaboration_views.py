@@ -35,7 +35,7 @@ def test_an_administrator_invites_and_the_invitee_joins(client, council):
 def test_officers_see_the_team_but_cannot_invite(client, council):
     client.force_login(council.officer)
     url = reverse("team", kwargs={"pk": council.organisation.pk})
-    assert "ask one of your council's organisation administrators" in client.get(url).content.decode()
+    assert "ask your council's lead or an organisation administrator" in client.get(url).content.decode()
     assert client.post(url, {"email": "x@council.example", "role": "officer"}).status_code == 403
 
 

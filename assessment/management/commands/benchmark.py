@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, User
+from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, ThemeScoreRecord, User
 from assessment.selectors import assessment_structure, scoring_input_for_assessment
 from assessment.services.reports import report_pdf_render, results_build
 from assessment.services.scoring import score_assessment
@@ -75,6 +75,50 @@ class Command(BaseCommand):
             f"{pages} pages, {len(pdf) // 1024} KB"
         )
 
+    def _peer_figures(self, version, assessment, client) -> None:
+        """The results page again, with 400 other councils × 3 years of stored scores to benchmark against."""
+        if not Organisation.objects.filter(name__startswith="Peer council").exists():
+            types = [t for t, _ in Organisation.CouncilType.choices]
+            councils = Organisation.objects.bulk_create(
+                Organisation(name=f"Peer council {n:03d}", council_type=types[n % len(types)], nation="england")
+                for n in range(400)
+            )
+            now = timezone.now()
+            peers = Assessment.objects.bulk_create(
+                Assessment(
+                    organisation=council,
+                    bank_version=version,
+                    period=period,
+                    status="signed_off",
+                    submitted_at=now,
+                    signed_off_at=now,
+                )  # fmt: skip
+                for council in councils
+                for period in ("2023/24", "2024/25", "2025/26")
+            )
+            themes = list(version.themes.values_list("key", "title"))
+            ThemeScoreRecord.objects.bulk_create(
+                ThemeScoreRecord(
+                    assessment=peer,
+                    theme_key=key,
+                    theme_title=title,
+                    score=1 + (peer.pk * 7 + i) % 40 / 10,
+                    answered=8,
+                    applicable=8,
+                )  # fmt: skip
+                for peer in peers
+                for i, (key, title) in enumerate([("", "Overall"), *themes])
+            )
+        url = reverse("assessment_results", kwargs={"pk": assessment.pk})
+        client.get(url)
+        page_ms = _median_ms(lambda: client.get(url), runs=10)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        self.stdout.write(
+            f"Results page with 400 peer councils × 3 years: {page_ms:6.2f} ms   (target under 150 ms), "
+            f"{len(queries)} queries"
+        )
+
     def handle(self, *args, **options):
         call_command("load_question_bank", verbosity=0)
         version = BankVersion.objects.get(status=BankVersion.Status.PUBLISHED)
@@ -106,6 +150,7 @@ class Command(BaseCommand):
             f"{len(queries)} queries"
         )
 
+        self._peer_figures(version, long, client)
         self._pdf_figures(long, "~2,000-character evidence:")
         self._pdf_figures(typical, "~400-character evidence:")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
