@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
 
 from assessment.models import EVIDENCE_MAX_LENGTH, Answer, BankVersion, Membership, Organisation, Question
 from assessment.services.assessments import AnswerChange
@@ -462,3 +463,12 @@ class ActionForm(forms.Form):
             Field("question_key"),
             button="Add action",
         )
+
+
+def form_add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on a form: field errors beside their fields, the rest in the summary."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -71,6 +71,14 @@ def assessment(bank, council) -> Assessment:
     return AssessmentFactory(organisation=council.organisation, bank_version=bank.version, created_by=council.officer)
 
 
+@pytest.fixture
+def published(db):
+    """The full shipped question bank, loaded and published as version 1."""
+    from assessment.services.question_banks import question_bank_load, question_banks_shipped
+
+    return question_bank_load(path=question_banks_shipped()[0]).version
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; the tests make hundreds of users.

@@ -23,6 +23,17 @@ def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
 
 
+def _locked_for_review(assessment: Assessment, theme: Theme, lead: User, doing: str) -> Assessment:
+    """The assessment, locked, after checking that a lead may review this theme of it now."""
+    locked = _locked(assessment)
+    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
+    if locked.status != Assessment.Status.SUBMITTED:
+        raise AssessmentStateError(f"Themes can only be {doing} while the assessment is submitted for review")
+    if theme.version_id != locked.bank_version_id:
+        raise ValidationError("This theme is not part of this assessment")
+    return locked
+
+
 def _store_scores(assessment: Assessment) -> None:
     structure = assessment_structure(assessment=assessment, with_detail=True)
     score_records_store(
@@ -33,12 +44,7 @@ def _store_scores(assessment: Assessment) -> None:
 @transaction.atomic
 def theme_return(*, assessment: Assessment, theme: Theme, lead: User, comment: str) -> ThemeReview:
     """Send one theme back to its officer with a comment. The assessment is open for changes again."""
-    locked = _locked(assessment)
-    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
-    if locked.status != Assessment.Status.SUBMITTED:
-        raise AssessmentStateError("Themes can only be returned while the assessment is submitted for review")
-    if theme.version_id != locked.bank_version_id:
-        raise ValidationError("This theme is not part of this assessment")
+    locked = _locked_for_review(assessment, theme, lead, "returned")
     if not comment.strip():
         raise ValidationError({"comment": "Say what needs to change, so the officer knows what to do"})
     review, _ = ThemeReview.objects.update_or_create(
@@ -59,10 +65,7 @@ def theme_return(*, assessment: Assessment, theme: Theme, lead: User, comment: s
 
 @transaction.atomic
 def theme_accept(*, assessment: Assessment, theme: Theme, lead: User) -> ThemeReview:
-    locked = _locked(assessment)
-    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
-    if locked.status != Assessment.Status.SUBMITTED:
-        raise AssessmentStateError("Themes can only be accepted while the assessment is submitted for review")
+    locked = _locked_for_review(assessment, theme, lead, "accepted")
     review, _ = ThemeReview.objects.update_or_create(
         assessment=locked,
         theme=theme,

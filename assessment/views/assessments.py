@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessment import selectors
-from assessment.forms import StartAssessmentForm, SubmitAssessmentForm
+from assessment.forms import StartAssessmentForm, SubmitAssessmentForm, form_add_service_errors
 from assessment.services.assessments import (
     AssessmentIncomplete,
     AssessmentLocked,
@@ -43,8 +43,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
                 bank_version=form.cleaned_data["bank_version"],
             )
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, f"You have started the {assessment.period} assessment.")
             return redirect("assessment_task_list", pk=assessment.pk)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
-from assessment.forms import ActionForm, EvidenceItemForm, NextCycleForm
+from assessment.forms import ActionForm, EvidenceItemForm, NextCycleForm, form_add_service_errors
 from assessment.models import Action, Assessment, EvidenceItem
 from assessment.services.assessments import AssessmentLocked
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
@@ -18,14 +18,6 @@ from assessment.services.cycles import action_create, action_update_status, asse
 from assessment.services.periods import period_from_start_year
 from assessment.services.permissions import LEADS, has_role
 from assessment.services.reports import results_build
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -46,7 +38,7 @@ def evidence_items(request: HttpRequest, pk: int, question_id: int) -> HttpRespo
         except AssessmentLocked:
             form.add_error(None, "This assessment can no longer be changed.")
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, "The evidence item has been added.")
             return redirect("evidence_items", pk=assessment.pk, question_id=question.id)
@@ -92,7 +84,7 @@ def assessment_next_cycle(request: HttpRequest, pk: int) -> HttpResponse:
                 previous=previous, user=request.user, period=form.cleaned_data["period"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -124,7 +116,7 @@ def assessment_actions(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 action_create(assessment=assessment, user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, "The action has been added.")
                 return redirect("assessment_actions", pk=assessment.pk)

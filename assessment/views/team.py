@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
-from assessment.forms import AcceptInvitationForm, InviteForm
+from assessment.forms import AcceptInvitationForm, InviteForm, form_add_service_errors
 from assessment.models import Membership, Organisation, User
 from assessment.services.permissions import ADMINS, has_role
 from assessment.services.teams import (
@@ -22,14 +22,6 @@ from assessment.services.teams import (
 
 def _organisation_for(request: HttpRequest, pk: int) -> Organisation:
     return get_object_or_404(selectors.organisations_for_user(user=request.user), pk=pk)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -52,7 +44,9 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
                     base_url=request.build_absolute_uri("/"),
                 )
             except (ValidationError, PermissionDenied) as error:
-                _add_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+                form_add_service_errors(
+                    form, error if isinstance(error, ValidationError) else ValidationError(str(error))
+                )
             else:
                 messages.success(request, f"An invitation has been emailed to {form.cleaned_data['email']}.")
                 return redirect("team", pk=organisation.pk)

@@ -88,3 +88,31 @@ def test_theme_page_works_without_javascript(browser, live_server, demo):
     expect(page.get_by_text("Your answers to “Cyber security” have been saved.")).to_be_visible()
     expect(page.get_by_text("1 of 9 answered")).to_be_visible()
     context.close()
+
+
+def test_a_failed_save_is_shown_and_retried_and_nothing_typed_is_lost(page, live_server, demo):
+    browser = Browser(page=page, base_url=live_server.url)
+    SignInPage(browser).sign_in("officer@exampleshire.example", DEMO_PASSWORD)
+    page.get_by_role("button", name="Start a new assessment").click()
+    page.get_by_role("button", name="Start assessment").click()
+    page.get_by_role("link", name="Cyber security").click()
+
+    failures = []
+
+    def fail_first_save(route):
+        if not failures:
+            failures.append(route.request.url)
+            route.abort()  # the network drops the first save
+        else:
+            route.continue_()
+
+    page.route("**/answers/autosave/", fail_first_save)
+    theme = ThemePage(browser)
+    theme.choose_level(0, 2)
+    theme.type_evidence(0, "Typed while the connection was down")
+    expect(page.locator("#autosave-status")).to_contain_text("have not been saved yet")
+    theme.wait_until_saved()  # the retry succeeds on its own
+    assert len(failures) == 1
+    page.reload()
+    expect(theme.questions().nth(0).locator("textarea")).to_have_value("Typed while the connection was down")
+    expect(theme.questions().nth(0).get_by_label("Level 2:")).to_be_checked()

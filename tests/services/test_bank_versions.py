@@ -18,18 +18,11 @@ from assessment.services.question_banks import (
     bank_version_retire,
     bank_version_serialise,
     question_bank_import,
-    question_bank_load,
     question_bank_parse,
-    question_banks_shipped,
 )
 from tests.factories import AssessmentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published() -> BankVersion:
-    return question_bank_load(path=question_banks_shipped()[0]).version
 
 
 def content(data: dict) -> list:

@@ -10,17 +10,10 @@ from assessment.services.question_banks import (
     bank_version_create_draft,
     bank_version_serialise,
     editors_group_ensure,
-    question_bank_load,
-    question_banks_shipped,
 )
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published() -> BankVersion:
-    return question_bank_load(path=question_banks_shipped()[0]).version
 
 
 @pytest.fixture
