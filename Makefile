@@ -62,9 +62,10 @@ test: $(VENV)/.installed-test assets ## Run the whole test suite (DATABASE_URL=p
 		echo "Install it to run them: sudo apt-get install -y chromium"; fi
 	DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-test ## Check style and formatting with ruff
+lint: $(VENV)/.installed-test ## Check style, formatting (ruff) and types (mypy with django-stubs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/mypy assessment config
 
 bench: $(VENV)/.installed-test assets ## Print speed and memory figures (scoring, results page, PDF) on a throwaway database
 	@rm -f .bench.sqlite3

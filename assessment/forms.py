@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -84,10 +85,12 @@ class StartAssessmentForm(forms.Form):
 
     def __init__(self, *args, organisations, periods: list[str], bank_versions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["period"].choices = [(p, p) for p in periods]
-        self.fields["bank_version"].queryset = bank_versions
-        self.fields["bank_version"].label_from_instance = lambda v: f"{v.bank.title} (version {v.number})"
+        organisation_field = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation_field.queryset = organisations
+        cast(forms.ChoiceField, self.fields["period"]).choices = [(p, p) for p in periods]
+        version_field = cast(forms.ModelChoiceField, self.fields["bank_version"])
+        version_field.queryset = bank_versions
+        version_field.label_from_instance = lambda obj: f"{obj.bank.title} (version {obj.number})"  # type: ignore[method-assign]
         layout = []
         # Only ask what there is a choice about.
         if len(organisations) == 1:
@@ -199,7 +202,7 @@ class ThemeAnswersForm(forms.Form):
             for bound in (block.level, block.evidence, block.version):
                 for error in bound.errors:
                     anchor = f"{bound.auto_id}" if bound is not block.level else f"{bound.auto_id}_0"
-                    items.append((anchor, error))
+                    items.append((anchor, str(error)))
         return items
 
     def changes(self) -> list[AnswerChange]:
@@ -313,7 +316,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args, allow_admin: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not allow_admin:
-            self.fields["role"].choices = [
+            cast(forms.ChoiceField, self.fields["role"]).choices = [
                 (r.value, r.label) for r in Membership.Role if r != Membership.Role.ORGANISATION_ADMIN
             ]
         self.fields["role"].help_text = (
@@ -343,7 +346,7 @@ class AcceptInvitationForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", "The passwords do not match")
         elif cleaned.get("password1"):
@@ -433,7 +436,7 @@ class NextCycleForm(forms.Form):
 
     def __init__(self, *args, periods: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(p, p) for p in periods]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [(p, p) for p in periods]
         self.helper = _helper(Field.radios("period", legend_size=Size.MEDIUM), button="Start assessment")
 
 

@@ -5,6 +5,7 @@ Production fails closed: with DEBUG off there is no default secret key and no de
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -136,6 +137,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 # Email: printed to the console locally; EMAIL_URL (for example smtp+tls://user:pass@host:587) in production.
+MAILERS: dict[str, dict[str, Any]]
 if DEBUG and "EMAIL_URL" not in env:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
@@ -185,7 +187,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

@@ -152,19 +152,18 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
 def _latest_records_by_council(bank_version_id: int, exclude_organisation_id: int | None):
     """{organisation id: (council type, nation, {theme key: score})} from each council's latest counted
     assessment on this bank version. One query."""
-    rows = (
-        ThemeScoreRecord.objects.filter(
-            assessment__bank_version_id=bank_version_id, assessment__status__in=COUNTED_STATUSES
-        )
-        .exclude(assessment__organisation_id=exclude_organisation_id)
-        .values_list(
-            "assessment__organisation_id",
-            "assessment__organisation__council_type",
-            "assessment__organisation__nation",
-            "assessment__period",
-            "theme_key",
-            "score",
-        )
+    records = ThemeScoreRecord.objects.filter(
+        assessment__bank_version_id=bank_version_id, assessment__status__in=COUNTED_STATUSES
+    )
+    if exclude_organisation_id is not None:
+        records = records.exclude(assessment__organisation_id=exclude_organisation_id)
+    rows = records.values_list(
+        "assessment__organisation_id",
+        "assessment__organisation__council_type",
+        "assessment__organisation__nation",
+        "assessment__period",
+        "theme_key",
+        "score",
     )
     latest_period: dict[int, str] = {}
     collected: dict[tuple[int, str], dict[str, float | None]] = defaultdict(dict)

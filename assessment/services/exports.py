@@ -6,7 +6,7 @@ are prefixed with an apostrophe, so evidence text such as "=HYPERLINK(...)" stay
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
@@ -27,9 +27,10 @@ def neutralise(value: object) -> object:
 
 
 def answer_rows(results: Results) -> list[list[object]]:
-    rows = []
+    rows: list[list[object]] = []
     for theme in results.themes:
         for question, answer in theme.items:
+            level: object
             if answer is None or not answer.is_answered:
                 level, descriptor = "Not answered", ""
             elif answer.is_not_applicable:
@@ -85,7 +86,7 @@ def table_for(results: Results, kind: str) -> tuple[list[str], list[list[object]
     raise ValueError(f"Unknown export {kind!r}")
 
 
-def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
+def to_csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -93,7 +94,7 @@ def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8 correctly
 
 
-def to_xlsx(header: list[str], rows: Iterable[list[object]], sheet_title: str) -> bytes:
+def to_xlsx(header: list[str], rows: Iterable[Sequence[object]], sheet_title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]

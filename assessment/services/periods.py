@@ -17,7 +17,9 @@ def period_from_start_year(start: int) -> str:
 
 def period_is_valid(period: str) -> bool:
     match = PERIOD_PATTERN.match(period)
-    return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))
+    if match is None:
+        return False
+    return (int(match.group(1)) + 1) % 100 == int(match.group(2))
 
 
 def period_choices(today: datetime.date) -> list[str]:

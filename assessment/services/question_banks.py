@@ -108,7 +108,7 @@ def question_bank_validate(*, data: Any) -> list[str]:
             problems.append(f"{where}.key: use lowercase letters, numbers and hyphens only.")
         if theme.get("key") in theme_keys:
             problems.append(f"{where}.key: '{theme.get('key')}' is used by more than one theme.")
-        theme_keys.add(theme.get("key"))
+        theme_keys.add(str(theme.get("key")))
         if not _is_number(theme.get("weight", 1)) or theme.get("weight", 1) <= 0:
             problems.append(f"{where}.weight: must be a number greater than 0.")
         questions = theme.get("questions")
@@ -133,7 +133,7 @@ def _question_problems(question: Any, where: str, seen_keys: set[str]) -> list[s
         problems.append(f"{where}.key: use lowercase letters, numbers and hyphens only.")
     if key in seen_keys:
         problems.append(f"{where}.key: '{key}' is used by more than one question.")
-    seen_keys.add(key)
+    seen_keys.add(str(key))
     if not isinstance(question.get("guidance", ""), str):
         problems.append(f"{where}.guidance: must be text.")
     if not _is_number(question.get("weight", 1)) or question.get("weight", 1) <= 0:

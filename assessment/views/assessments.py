@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -16,11 +16,12 @@ from assessment.services.assessments import (
 )
 from assessment.services.periods import period_choices, period_for_date
 from assessment.services.permissions import LEADS, has_role
+from assessment.views import AuthenticatedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_new(request: HttpRequest) -> HttpResponse:
+def assessment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for_user(user=request.user)
     bank_versions = selectors.published_bank_versions()
     if not organisations:
@@ -51,7 +52,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assessment_task_list(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_task_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     structure = selectors.assessment_structure(assessment=assessment)
     return render(
@@ -69,7 +70,7 @@ def assessment_task_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_check(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Check your answers, and submit."""
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
@@ -93,7 +94,7 @@ def assessment_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     if assessment.is_editable:
         return redirect("assessment_check", pk=assessment.pk)

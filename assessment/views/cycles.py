@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,11 +18,12 @@ from assessment.services.cycles import action_create, action_update_status, asse
 from assessment.services.periods import period_from_start_year
 from assessment.services.permissions import LEADS, has_role
 from assessment.services.reports import results_build
+from assessment.views import AuthenticatedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def evidence_items(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+def evidence_items(request: AuthenticatedHttpRequest, pk: int, question_id: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
     question = next((q for t in structure.themes for q in t.questions if q.id == question_id), None)
@@ -53,7 +54,7 @@ def evidence_items(request: HttpRequest, pk: int, question_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def evidence_item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def evidence_item_delete(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     item = get_object_or_404(EvidenceItem.objects.select_related("answer"), pk=item_id, answer__assessment=assessment)
     try:
@@ -67,7 +68,7 @@ def evidence_item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_next_cycle(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_next_cycle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     previous = selectors.assessment_get_for_user(user=request.user, pk=pk)
     if previous.status == Assessment.Status.DRAFT:
         messages.info(request, "Submit this assessment before starting the next one from it.")
@@ -97,7 +98,7 @@ def assessment_next_cycle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_actions(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     is_lead = has_role(user=request.user, organisation=assessment.organisation, roles=LEADS)
     plan_item = None
@@ -138,7 +139,7 @@ def assessment_actions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_status(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+def action_status(request: AuthenticatedHttpRequest, pk: int, action_id: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     action = get_object_or_404(Action, pk=action_id, assessment=assessment)
     try:

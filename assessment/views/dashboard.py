@@ -1,15 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from assessment import selectors
+from assessment.views import AuthenticatedHttpRequest
 
 ASSESSMENTS_PER_PAGE = 20
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = list(selectors.organisations_for_user(user=request.user))
     page = Paginator(selectors.assessments_for_user(user=request.user), ASSESSMENTS_PER_PAGE).get_page(
         request.GET.get("page")

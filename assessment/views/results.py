@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -12,14 +12,16 @@ from assessment.services.assessments import TARGET_SETTERS, theme_targets_set
 from assessment.services.benchmarks import peer_group_minimum
 from assessment.services.exports import table_for, to_csv, to_xlsx
 from assessment.services.reports import report_filename, report_pdf_for_assessment, results_build
+from assessment.views import AuthenticatedHttpRequest
 
 
-def _can_set_targets(request: HttpRequest, assessment) -> bool:
-    return selectors.membership_role(user=request.user, organisation=assessment.organisation) in TARGET_SETTERS
+def _can_set_targets(request: AuthenticatedHttpRequest, assessment) -> bool:
+    role = selectors.membership_role(user=request.user, organisation=assessment.organisation)
+    return role is not None and role in TARGET_SETTERS
 
 
 @login_required
-def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     is_lead = _can_set_targets(request, assessment)
@@ -38,7 +40,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     response = HttpResponse(report_pdf_for_assessment(assessment=assessment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(assessment)}"'
@@ -52,7 +54,7 @@ EXPORT_TYPES = {
 
 
 @login_required
-def assessment_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+def assessment_export(request: AuthenticatedHttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     if kind not in ("answers", "scores") or fmt not in EXPORT_TYPES:
         raise Http404("No such export")
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
@@ -67,7 +69,7 @@ def assessment_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_targets(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     if not _can_set_targets(request, assessment):
         raise PermissionDenied("Only the council's lead can set targets")

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,9 +19,10 @@ from assessment.services.reviews import (
     theme_accept,
     theme_return,
 )
+from assessment.views import AuthenticatedHttpRequest
 
 
-def _lead_assessment(request: HttpRequest, pk: int):
+def _lead_assessment(request: AuthenticatedHttpRequest, pk: int):
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     if not has_role(user=request.user, organisation=assessment.organisation, roles=LEADS):
         raise PermissionDenied("Only the council's lead can do this")
@@ -30,7 +31,7 @@ def _lead_assessment(request: HttpRequest, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_assignments(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _lead_assessment(request, pk)
     structure = selectors.assessment_structure(assessment=assessment)
     members = list(selectors.council_members(organisation=assessment.organisation))
@@ -59,7 +60,7 @@ def assessment_assignments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _lead_assessment(request, pk)
     structure = selectors.assessment_structure(assessment=assessment)
     return render(request, "review/review.html", {"assessment": assessment, "structure": structure})
@@ -67,7 +68,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def theme_return_view(request: HttpRequest, pk: int, theme_key: str) -> HttpResponse:
+def theme_return_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
     assessment = _lead_assessment(request, pk)
     progress = selectors.assessment_structure(assessment=assessment).theme(theme_key)
     form = ReturnThemeForm(request.POST if request.method == "POST" else None)
@@ -86,7 +87,7 @@ def theme_return_view(request: HttpRequest, pk: int, theme_key: str) -> HttpResp
 
 @login_required
 @require_POST
-def theme_accept_view(request: HttpRequest, pk: int, theme_key: str) -> HttpResponse:
+def theme_accept_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
     assessment = _lead_assessment(request, pk)
     progress = selectors.assessment_structure(assessment=assessment).theme(theme_key)
     try:
@@ -98,7 +99,7 @@ def theme_accept_view(request: HttpRequest, pk: int, theme_key: str) -> HttpResp
 
 @login_required
 @require_POST
-def assessment_sign_off_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_sign_off_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _lead_assessment(request, pk)
     try:
         assessment_sign_off(assessment=assessment, lead=request.user)
@@ -111,7 +112,7 @@ def assessment_sign_off_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_reopen_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _lead_assessment(request, pk)
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +127,7 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def answer_history(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+def answer_history(request: AuthenticatedHttpRequest, pk: int, question_id: int) -> HttpResponse:
     """Every change to one answer: who changed the level or evidence, when, and from what."""
     assessment = _lead_assessment(request, pk)
     question = get_object_or_404(Question, pk=question_id, version_id=assessment.bank_version_id)

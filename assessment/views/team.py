@@ -18,15 +18,16 @@ from assessment.services.teams import (
     membership_change_role,
     membership_remove,
 )
+from assessment.views import AuthenticatedHttpRequest
 
 
-def _organisation_for(request: HttpRequest, pk: int) -> Organisation:
+def _organisation_for(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
     return get_object_or_404(selectors.organisations_for_user(user=request.user), pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk)
     is_admin = has_role(user=request.user, organisation=organisation, roles=ADMINS)
     can_invite = has_role(user=request.user, organisation=organisation, roles=INVITERS)
@@ -66,7 +67,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
     try:
@@ -80,7 +81,7 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -12,6 +12,7 @@ from assessment.forms import NOT_APPLICABLE, AutosaveForm, ThemeAnswersForm
 from assessment.models import Answer
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
 from assessment.services.permissions import LEADS, has_role
+from assessment.views import AuthenticatedHttpRequest
 
 CONTINUE = "continue"
 LATER = "later"
@@ -23,7 +24,7 @@ def _saved_label(answer: Answer) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def theme_answer(request: HttpRequest, pk: int, theme_key: str) -> HttpResponse:
+def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
     progress = structure.theme(theme_key)
@@ -48,8 +49,9 @@ def theme_answer(request: HttpRequest, pk: int, theme_key: str) -> HttpResponse:
                     "below and yours is still in the form: save again to keep yours.",
                 )
                 # Saving again from here deliberately replaces the colleague's answer, which the person has now seen.
-                form.data = form.data.copy()
-                form.data[f"q{conflict.current.question_id}-version"] = conflict.current.version
+                data = request.POST.copy()
+                data[f"q{conflict.current.question_id}-version"] = str(conflict.current.version)
+                form.data = data
             except AssessmentLocked:
                 return render(request, "assessment/locked.html", {"assessment": assessment}, status=409)
             else:
@@ -94,7 +96,7 @@ def _answer_json(answer: Answer) -> dict:
 
 @login_required
 @require_POST
-def answer_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+def answer_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """Save one answer as the officer goes. 400 for bad input, 409 for a stale version or a locked assessment."""
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     form = AutosaveForm(request.POST)

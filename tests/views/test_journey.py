@@ -264,3 +264,31 @@ def test_dashboard_lists_the_councils_assessments_with_progress(officer_client, 
     page = officer_client.get(reverse("dashboard")).content.decode()
     assert "2026/27" in page and "1 of 4 answered" in page
     assert "2024/25" not in page  # another council's
+
+
+def test_a_stale_form_save_shows_both_answers_and_saving_again_keeps_mine(officer_client, assessment, bank, council):
+    devices = bank.questions[0]
+    AnswerFactory(
+        assessment=assessment,
+        question=devices,
+        level=4,
+        evidence="Lead's evidence",
+        version=2,
+        answered_by=council.lead,
+    )
+    mine = {
+        f"q{devices.id}-level": "2",
+        f"q{devices.id}-evidence": "My evidence",
+        f"q{devices.id}-version": "1",
+        "action": "later",
+    }
+    response = officer_client.post(theme_url(assessment, bank.themes[0]), mine)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Someone else changed this answer after you opened the page" in page
+    assert "Lead&#x27;s evidence" in page and "My evidence" in page  # both answers are on the page
+    assert Answer.objects.get(question=devices).level == 4  # nothing overwritten yet
+    # The form now carries the colleague's version, so saving again is a deliberate choice to keep mine.
+    assert f'name="q{devices.id}-version" value="2"' in page
+    officer_client.post(theme_url(assessment, bank.themes[0]), {**mine, f"q{devices.id}-version": "2"})
+    assert Answer.objects.get(question=devices).level == 2
