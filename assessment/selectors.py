@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from assessment.models import (
     Answer,
     Assessment,
     AssessmentEvent,
     BankVersion,
+    Invitation,
     Membership,
     Organisation,
     Question,
@@ -225,6 +227,13 @@ def assessment_events_latest(*, assessments: list[Assessment]) -> dict[int, "Ass
     ):
         latest[event.assessment_id] = event
     return latest
+
+
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """Invitations not yet accepted and not yet expired, newest first."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
 
 
 def council_members(*, organisation: Organisation) -> QuerySet[Membership]:

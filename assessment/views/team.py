@@ -57,6 +57,7 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "members": selectors.council_members(organisation=organisation),
+            "invitations": selectors.pending_invitations(organisation=organisation) if can_invite else [],
             "roles": Membership.Role.choices,
             "is_admin": is_admin,
             "can_invite": can_invite,

@@ -20,6 +20,7 @@ def test_an_administrator_invites_and_the_invitee_joins(client, council):
     url = reverse("team", kwargs={"pk": council.organisation.pk})
     response = client.post(url, {"email": "newbie@council.example", "role": "officer"})
     assert response.url == url
+    assert "Invitations not yet accepted" in client.get(url).content.decode()
     link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[0].body).group(0)
     client.logout()
     path = link.split("testserver", 1)[1]
