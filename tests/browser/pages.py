@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -26,11 +27,21 @@ class Browser:
 
     def check(self) -> None:
         """No WCAG 2.2 AA violation that axe-core can find, and nothing blocked by the CSP."""
-        violations = self.page.evaluate(
-            "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
-            ".map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)",
-            WCAG_22_AA,
-        )
+        for attempt in range(3):
+            # A click that navigates may still be loading the next page: wait for it, and try again if
+            # the page changed under axe.
+            self.page.wait_for_load_state("load")
+            try:
+                violations = self.page.evaluate(
+                    "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+                    ".map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)",
+                    WCAG_22_AA,
+                )
+                break
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
+                self.page.wait_for_timeout(300)
         assert violations == [], f"{self.page.url}: {violations}"
         assert self.csp_errors == [], f"{self.page.url}: {self.csp_errors}"
         self.checked.append(self.page.url)
