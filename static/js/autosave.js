@@ -59,8 +59,28 @@
     state.timer = setTimeout(function () { state.timer = null; save(state); }, delay);
   }
 
+  // One save at a time for the whole page: saves reach the server in the order they were made, and a fast
+  // run of clicks never turns into a burst of simultaneous requests.
+  var waiting = [];
+
+  function anyInflight() {
+    return Object.keys(states).some(function (id) { return states[id].inflight; });
+  }
+
+  function next() {
+    while (waiting.length && !anyInflight()) {
+      var queued = waiting.shift();
+      if (queued.dirty) { save(queued); }
+    }
+  }
+
   function save(state) {
-    if (state.inflight) { return; } // the change is picked up when the current save finishes
+    if (state.inflight || anyInflight()) {
+      // Picked up when the save in flight finishes.
+      state.dirty = true;
+      if (waiting.indexOf(state) === -1) { waiting.push(state); }
+      return;
+    }
     state.dirty = false;
     state.inflight = true;
     var f = fields(state);
@@ -86,7 +106,7 @@
         state.retryMs = 2000;
         setQuestionStatus(state, '', false);
         if (state.dirty) { save(state); return; }
-        setStatus('All changes saved. ' + result.data.saved + '.');
+        if (!waiting.length) { setStatus('All changes saved. ' + result.data.saved + '.'); }
       } else if (result.status === 409 && result.data.current) {
         showConflict(state, result.data.current);
       } else if (result.status === 409 || result.status === 403) {
@@ -98,9 +118,11 @@
       } else {
         retry(state);
       }
+      next();
     }).catch(function () {
       state.inflight = false;
       retry(state);
+      next();
     });
   }
 
