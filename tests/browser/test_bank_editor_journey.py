@@ -1,0 +1,63 @@
+"""A question-bank editor drafts, edits, previews and publishes a new version in the browser.
+
+The Django admin pages are Django's own; axe-core checks the preview, which is our officers' page."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from assessment.models import Assessment, BankVersion, Question
+from assessment.services.demo import DEMO_PASSWORD
+from tests.browser.pages import Browser
+
+NEW_TEXT = "How far is digital part of the council's purpose and plans?"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_question_bank", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def test_editor_drafts_edits_previews_and_publishes(page, live_server, demo):
+    browser = Browser(page=page, base_url=live_server.url)
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Email address").fill("admin@platform.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
+
+    page.goto(live_server.url + "/admin/assessment/bankversion/")
+    page.get_by_role("link", name=re.compile(r"version 1 \(published\)")).click()
+    page.get_by_role("link", name="Start a new draft").click()
+    page.get_by_role("button", name="Start a new draft").click()
+    expect(page.get_by_text("Draft version 2 is ready to edit.")).to_be_visible()
+
+    draft = BankVersion.objects.get(status=BankVersion.Status.DRAFT)
+    question = draft.questions.order_by("theme__position", "position").first()
+    page.goto(f"{live_server.url}/admin/assessment/question/{question.pk}/change/")
+    page.locator("#id_text").fill(NEW_TEXT)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+
+    browser.open(f"/admin/assessment/theme/{question.theme_id}/preview/")  # axe-checked: officers' page
+    expect(page.get_by_text(NEW_TEXT)).to_be_visible()
+
+    page.goto(f"{live_server.url}/admin/assessment/bankversion/{draft.pk}/change/")
+    page.get_by_role("link", name="Publish").click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Version 2 is published")).to_be_visible()
+
+    assert BankVersion.objects.get(number=1).status == BankVersion.Status.RETIRED
+    assert BankVersion.objects.get(number=2).status == BankVersion.Status.PUBLISHED
+    # Submitted assessments keep the version they were answered against, and its wording.
+    sampleton = Assessment.objects.get(organisation__name="Sampleton District Council")
+    assert sampleton.bank_version.number == 1
+    assert Question.objects.get(version__number=2, key=question.key).text == NEW_TEXT
+    assert Question.objects.get(version__number=1, key=question.key).text == question.text
