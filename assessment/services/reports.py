@@ -12,13 +12,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessment.models import Answer, Assessment, AssessmentEvent, Question
+from assessment.models import Answer, Assessment, AssessmentEvent, Question, ThemeScoreRecord
 from assessment.selectors import (
     AssessmentStructure,
     ThemeProgress,
@@ -180,7 +181,12 @@ def report_pdf_render(*, results: Results, fetcher: ReportURLFetcher | None = No
 
 
 def report_cache_key(assessment: Assessment) -> str:
-    return f"report-pdf:{assessment.pk}:{assessment.updated_at.timestamp()}:{REPORT_LAYOUT_VERSION}"
+    """Changes with the assessment (any saved answer, target or status moves `updated_at`) and with the
+    latest stored score on its bank version, since another council's submission moves the benchmarks."""
+    latest_scores = ThemeScoreRecord.objects.filter(assessment__bank_version_id=assessment.bank_version_id).aggregate(
+        latest=Max("id")
+    )["latest"]
+    return f"report-pdf:{assessment.pk}:{assessment.updated_at.timestamp()}:{latest_scores}:{REPORT_LAYOUT_VERSION}"
 
 
 def report_pdf_for_assessment(*, assessment: Assessment) -> bytes:

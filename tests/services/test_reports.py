@@ -119,3 +119,16 @@ def test_an_unchanged_assessment_is_not_rendered_twice_and_a_change_renders_afre
         answered.refresh_from_db()
         report_pdf_for_assessment(assessment=answered)
         assert rendered.call_count == 2
+
+
+def test_another_councils_submission_renders_the_report_afresh(answered, bank):
+    from assessment.services.benchmarks import score_records_store
+    from tests.factories import AssessmentFactory
+    from tests.services.test_benchmarks import scores
+
+    with mock.patch.object(reports, "report_pdf_render", wraps=reports.report_pdf_render) as rendered:
+        report_pdf_for_assessment(assessment=answered)
+        peer = AssessmentFactory(bank_version=bank.version, status="submitted", submitted_at="2026-01-01T00:00Z")
+        score_records_store(assessment=peer, scores=scores(3.0, 3.0, 3.0))  # the benchmarks may have moved
+        report_pdf_for_assessment(assessment=answered)
+        assert rendered.call_count == 2
