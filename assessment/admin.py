@@ -28,6 +28,7 @@ from assessment.models import (
 )
 from assessment.models.organisations import CouncilType
 from assessment.services.question_banks import (
+    BankVersionNotEditable,
     BankVersionStateError,
     QuestionBankInvalid,
     bank_version_create_draft,
@@ -350,7 +351,7 @@ class BankVersionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
         if request.method == "POST":
             try:
                 bank_version_delete_draft(version=version)
-            except Exception as error:  # noqa: BLE001 - shown to the editor, nothing was deleted
+            except (BankVersionNotEditable, BankVersionStateError) as error:
                 messages.error(request, str(error))
                 return redirect("admin:assessment_bankversion_change", pk)
             messages.success(request, f"Draft version {version.number} was deleted.")

@@ -509,7 +509,5 @@ def bank_version_retire(*, version: BankVersion) -> BankVersion:
 
 @transaction.atomic
 def bank_version_delete_draft(*, version: BankVersion) -> None:
-    bank_version_require_draft(version=version)
-    if version.assessments.exists():  # pragma: no cover - drafts cannot be chosen for assessments
-        raise BankVersionStateError("This draft is used by an assessment and cannot be deleted.")
+    bank_version_require_draft(version=version)  # drafts are never answered, so nothing else refers to them
     version.delete()

@@ -150,7 +150,7 @@ class AssessmentScores:
     def strengths(self) -> list[ThemeScore]:
         """The three highest-scoring themes."""
         scored = [t for t in self.themes if t.score.is_scored]
-        return sorted(scored, key=lambda t: -t.score.value)[:3]  # type: ignore[operator]
+        return sorted(scored, key=lambda t: -(t.score.value or 0.0))[:3]
 
     @property
     def biggest_gaps(self) -> list[ThemeScore]:
@@ -191,9 +191,9 @@ def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
 
 def _score(questions: list[QuestionInput]) -> Score:
     counted = [q for q in questions if not q.not_applicable]
-    levelled = [q for q in counted if q.level is not None]
+    levelled = [(q.level, q.weight) for q in counted if q.level is not None]
     return Score(
-        value=weighted_mean((q.level, q.weight) for q in levelled),  # type: ignore[misc]
+        value=weighted_mean((float(level), weight) for level, weight in levelled),
         answered=len(levelled),
         applicable=len(counted),
     )
@@ -214,16 +214,16 @@ def _action_plan(
     recommendation = {(r.question_key, r.level): r for r in scoring_input.recommendations}
     candidates = []
     for question in questions:
-        rec = recommendation.get((question.key, question.level)) if question.level else None
-        if rec is None:
+        if question.level is None:
             continue
-        theme = theme_by_key[question.theme_key]
-        candidates.append((question, rec, theme))
+        rec = recommendation.get((question.key, question.level))
+        if rec is not None:
+            candidates.append((question, question.level, rec, theme_by_key[question.theme_key]))
     candidates.sort(
         key=lambda c: (
-            -c[2].priority,
-            EFFORT_ORDER[c[1].effort],
-            theme_order[c[2].key],
+            -c[3].priority,
+            EFFORT_ORDER[c[2].effort],
+            theme_order[c[3].key],
             question_order[c[0].key],
         )
     )
@@ -234,12 +234,12 @@ def _action_plan(
             theme_title=theme.title,
             question_key=question.key,
             question_text=question.text,
-            level=question.level,  # type: ignore[arg-type]
+            level=level,
             text=rec.text,
             effort=rec.effort,
             priority=theme.priority,
         )
-        for rank, (question, rec, theme) in enumerate(candidates, start=1)
+        for rank, (question, level, rec, theme) in enumerate(candidates, start=1)
     ]
 
 
