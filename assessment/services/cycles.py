@@ -124,6 +124,11 @@ def assessment_start_next_cycle(*, previous: Assessment, user: User, period: str
     return assessment
 
 
+def _report_changed(assessment: Assessment) -> None:
+    # Actions appear in the report, which is cached on the assessment's updated_at.
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def action_create(
     *, assessment: Assessment, user: User, question_key: str, text: str, owner: str, due_date: datetime.date | None
@@ -134,10 +139,12 @@ def action_create(
         raise ValidationError({"text": "Describe the action"})
     if not owner.strip():
         raise ValidationError({"owner": "Enter who owns this action"})
-    return Action.objects.create(
+    action = Action.objects.create(
         assessment=assessment, question_key=question_key, text=text.strip(), owner=owner.strip(), due_date=due_date,
         created_by=user,
     )  # fmt: skip
+    _report_changed(assessment)
+    return action
 
 
 @transaction.atomic
@@ -147,4 +154,5 @@ def action_update_status(*, action: Action, user: User, status: str) -> Action:
         raise ValidationError({"status": "Choose a status"})
     action.status = status
     action.save(update_fields=["status", "updated_at"])
+    _report_changed(action.assessment)
     return action

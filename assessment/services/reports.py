@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessment.models import Answer, Assessment, AssessmentEvent, Question, ThemeScoreRecord
+from assessment.models import Action, Answer, Assessment, AssessmentEvent, Question, ThemeScoreRecord
 from assessment.selectors import (
     AssessmentStructure,
     ThemeProgress,
@@ -70,6 +70,7 @@ class Results:
     trends: list[ThemeTrend]
     benchmarks: list[GroupBenchmark]
     events: list[AssessmentEvent]
+    actions: list[Action]
 
     @property
     def has_history(self) -> bool:
@@ -114,6 +115,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
         trends=council_trends(assessment=assessment, scores=scores),
         benchmarks=peer_benchmarks(assessment=assessment, scores=scores),
         events=list(assessment.events.select_related("actor").order_by("created_at", "id")),
+        actions=list(assessment.actions.order_by("status", "due_date", "id")),
     )
 
 
@@ -122,7 +124,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
 logger = logging.getLogger(__name__)
 
 # Bump when the report's layout changes, so cached reports are rendered afresh.
-REPORT_LAYOUT_VERSION = 2
+REPORT_LAYOUT_VERSION = 3
 REPORT_BASE_URL = "file:///"
 STATIC_PREFIX = "file:///static/"
 

@@ -57,6 +57,14 @@ def test_report_text_has_the_council_every_theme_and_the_action_plan(answered, b
     assert f"Page 2 of {len(reader.pages)}" in text
 
 
+def test_report_lists_the_actions_the_council_has_taken_on(answered):
+    from assessment.models import Action
+
+    Action.objects.create(assessment=answered, text="Publish the device policy", owner="Head of IT")
+    text = text_of(render(answered))
+    assert "Actions the council has taken on" in text and "Publish the device policy" in text
+
+
 def test_report_agrees_with_the_scoring(answered):
     # Hybrid working: (4×2 + 1×1) / 3 = 3.0; cyber: (3 + 2) / 2 = 2.5; overall (3.0 + 2.5) / 2 = 2.75 → 2.8
     text = text_of(render(answered))
