@@ -90,7 +90,16 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             )
         else:
             return redirect("assessment_submitted", pk=assessment.pk)
-    return render(request, "assessment/check.html", {"assessment": assessment, "structure": structure, "form": form})
+    return render(
+        request,
+        "assessment/check.html",
+        {
+            "assessment": assessment,
+            "structure": structure,
+            "form": form,
+            "carried_forward": sum(1 for a in structure.answers.values() if a.carried_forward),
+        },
+    )
 
 
 @login_required

@@ -147,3 +147,16 @@ def test_the_lead_returns_then_signs_off_from_the_review_page(client, assessment
     assert assessment.status == Assessment.Status.SIGNED_OFF
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "Signed off" in dashboard
+
+
+def test_check_your_answers_warns_about_unconfirmed_carried_forward_answers(client, assessment, bank, council):
+    from assessment.services.cycles import assessment_start_next_cycle
+
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3)
+    client.force_login(council.officer)
+    client.post(reverse("assessment_check", kwargs={"pk": assessment.pk}), {"confirm": "on"})
+    following = assessment_start_next_cycle(previous=assessment, user=council.lead, period="2027/28")
+    page = client.get(reverse("assessment_check", kwargs={"pk": following.pk})).content.decode()
+    assert "4 answers were carried forward from 2026/27 and have not been confirmed" in page
+    assert page.count("Carried forward: confirm or change") == 4
