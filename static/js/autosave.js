@@ -106,7 +106,8 @@
         state.retryMs = 2000;
         setQuestionStatus(state, '', false);
         if (state.dirty) { save(state); return; }
-        if (!waiting.length) { setStatus('All changes saved. ' + result.data.saved + '.'); }
+        // "Saved" only when nothing else is waiting: a pending evidence note is not saved yet.
+        setStatus(busy() ? 'Saving…' : 'All changes saved. ' + result.data.saved + '.');
       } else if (result.status === 409 && result.data.current) {
         showConflict(state, result.data.current);
       } else if (result.status === 409 || result.status === 403) {
@@ -186,9 +187,12 @@
     });
   }
 
+  // A level saves at once; an evidence note saves after a pause in typing, or as soon as the box loses focus.
   form.addEventListener('change', function (event) {
     var block = event.target.closest('[data-question]');
-    if (block && event.target.type === 'radio') { schedule(question(block), 0); }
+    if (block && (event.target.type === 'radio' || event.target.tagName === 'TEXTAREA')) {
+      schedule(question(block), 0);
+    }
   });
   form.addEventListener('input', function (event) {
     var block = event.target.closest('[data-question]');
@@ -214,7 +218,30 @@
     }, 100);
   });
 
+  // Leaving the page (a link, the back button, closing the tab) sends anything not yet saved. A beacon
+  // survives the page going away, where an ordinary request would be cancelled.
+  window.addEventListener('pagehide', function () {
+    if (!navigator.sendBeacon) { return; }
+    Object.keys(states).forEach(function (id) {
+      var s = states[id];
+      if (!(s.timer || s.dirty) || s.stopped) { return; }
+      clearTimeout(s.timer);
+      s.timer = null;
+      var f = fields(s);
+      var body = new FormData();
+      body.append('csrfmiddlewaretoken', csrfToken);
+      body.append('question', s.id);
+      body.append('level', f.level);
+      body.append('evidence', f.evidence.value);
+      body.append('version', f.version.value);
+      if (navigator.sendBeacon(url, body)) { s.dirty = false; }
+    });
+  });
+
+  // Only warn before leaving while saves are failing (the connection is down), since a beacon cannot
+  // be relied on then either.
   window.addEventListener('beforeunload', function (event) {
-    if (busy()) { event.preventDefault(); event.returnValue = ''; }
+    var failing = Object.keys(states).some(function (id) { return states[id].retryMs > 2000; });
+    if (failing) { event.preventDefault(); event.returnValue = ''; }
   });
 })();

@@ -116,3 +116,18 @@ def test_a_failed_save_is_shown_and_retried_and_nothing_typed_is_lost(page, live
     page.reload()
     expect(theme.questions().nth(0).locator("textarea")).to_have_value("Typed while the connection was down")
     expect(theme.questions().nth(0).get_by_label("Level 2:")).to_be_checked()
+
+
+def test_evidence_typed_just_before_leaving_the_page_is_saved(page, live_server, demo):
+    browser = Browser(page=page, base_url=live_server.url)
+    SignInPage(browser).sign_in("officer@exampleshire.example", DEMO_PASSWORD)
+    page.get_by_role("button", name="Start a new assessment").click()
+    page.get_by_role("button", name="Start assessment").click()
+    page.get_by_role("link", name="Cyber security").click()
+    theme = ThemePage(browser)
+    theme.type_evidence(0, "Typed a moment before leaving")
+    # Leave at once, before the pause in typing that would normally trigger the save.
+    page.get_by_role("link", name="Back to all themes").click()
+    expect(page.get_by_role("heading", name=re.compile("Digital maturity assessment"))).to_be_visible()
+    page.get_by_role("link", name="Cyber security").click()
+    expect(theme.questions().nth(0).locator("textarea")).to_have_value("Typed a moment before leaving")
