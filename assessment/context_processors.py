@@ -1,6 +1,13 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from assessment.models import Organisation
 
-def service(request: HttpRequest) -> dict[str, str]:
-    return {"service_name": settings.SERVICE_NAME}
+
+def service(request: HttpRequest) -> dict[str, object]:
+    """The service name, and the councils the signed-in person belongs to (for the header's Team links),
+    read once per page."""
+    councils: list[Organisation] = []
+    if request.user.is_authenticated:
+        councils = list(Organisation.objects.filter(memberships__user=request.user).order_by("name"))
+    return {"service_name": settings.SERVICE_NAME, "user_councils": councils}

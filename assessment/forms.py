@@ -134,10 +134,6 @@ class QuestionBlock:
     def prefix(self) -> str:
         return f"q{self.question.id}"
 
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.level.errors or self.evidence.errors or self.version.errors)
-
 
 class ThemeAnswersForm(forms.Form):
     """One level (or "Not applicable") and one evidence note for each question in a theme.
