@@ -1,6 +1,8 @@
 """The admin site: councils and people for platform administrators, and question-bank editing for the
 "Question bank editors" group. A published or retired bank version is read-only here, whoever you are."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -27,6 +29,8 @@ from assessment.models import (
     User,
 )
 from assessment.models.organisations import CouncilType
+from assessment.services.bank_files import IMPORT_MAX_BYTES, bank_file_parse
+from assessment.services.bank_schema import KEY_PATTERN
 from assessment.services.question_banks import (
     BankVersionNotEditable,
     BankVersionStateError,
@@ -39,7 +43,6 @@ from assessment.services.question_banks import (
     bank_version_retire,
     bank_version_serialise,
     question_bank_import,
-    question_bank_parse,
 )
 
 
@@ -154,23 +157,41 @@ class QuestionForm(forms.ModelForm):
     pillars = forms.MultipleChoiceField(
         choices=Question.Pillar.choices, widget=forms.CheckboxSelectMultiple, label="Socitm pillars"
     )
+    replaces = forms.CharField(
+        required=False,
+        label="Replaces",
+        help_text="Keys of questions in earlier versions that this one replaces or absorbs, separated by commas. "
+        "Their answers are carried forward into this question when a council starts its next assessment.",
+    )
 
     class Meta:
         model = Question
         fields = [
-            "theme", "key", "text", "guidance", "weight", "applies_to", "allows_not_applicable",
+            "theme", "key", "text", "guidance", "weight", "applies_to", "allows_not_applicable", "critical",
             "pillars", "frameworks", "replaces", "position",
         ]  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["replaces"] = ", ".join(self.instance.replaces)
+
     def clean_applies_to(self) -> list[str]:
         return [t for t in COUNCIL_TYPE_VALUES if t in self.cleaned_data["applies_to"]]
+
+    def clean_replaces(self) -> list[str]:
+        keys = [key.strip() for key in self.cleaned_data["replaces"].split(",") if key.strip()]
+        bad = [key for key in keys if not re.fullmatch(KEY_PATTERN, key)]
+        if bad:
+            raise forms.ValidationError(f"Use question keys (lowercase letters, numbers and hyphens): {', '.join(bad)}")
+        return keys
 
 
 @admin.register(Question)
 class QuestionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
     form = QuestionForm
-    list_display = ["key", "text", "theme", "weight", "version"]
-    list_filter = ["version__bank", "version", "theme__title", "allows_not_applicable"]
+    list_display = ["key", "text", "theme", "weight", "critical", "version"]
+    list_filter = ["version__bank", "version", "theme__title", "critical", "allows_not_applicable"]
     search_fields = ["key", "text", "guidance"]
     readonly_fields = ["version"]
     inlines = [LevelDescriptorInline, RecommendationInline, SourceInline]
@@ -190,18 +211,18 @@ class QuestionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["position", "key", "text", "weight", "allows_not_applicable"]
+    fields = ["position", "key", "text", "weight", "critical", "allows_not_applicable"]
     show_change_link = True
     ordering = ["position"]
 
 
 @admin.register(Theme)
 class ThemeAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
-    list_display = ["title", "key", "version", "weight", "position", "preview_link"]
+    list_display = ["title", "short_title", "key", "version", "weight", "default_target", "position", "preview_link"]
     list_filter = ["version__bank", "version"]
     search_fields = ["title", "key", "description"]
     readonly_fields = ["version"]
-    fields = ["version", "key", "title", "description", "weight", "position"]
+    fields = ["version", "key", "title", "short_title", "description", "weight", "default_target", "position"]
     inlines = [QuestionInline]
     list_select_related = ["version__bank"]
 
@@ -241,7 +262,7 @@ class ThemeAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 class ThemeInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Theme
     extra = 0
-    fields = ["position", "key", "title", "weight"]
+    fields = ["position", "key", "title", "short_title", "weight", "default_target"]
     show_change_link = True
     ordering = ["position"]
 
@@ -435,7 +456,8 @@ class QuestionBankAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                data = question_bank_parse(content=upload.read(), filename=upload.name)
+                # Read one byte past the limit, so an oversized file is refused without reading all of it.
+                data = bank_file_parse(content=upload.read(IMPORT_MAX_BYTES + 1), filename=upload.name)
                 draft = question_bank_import(data=data, user=request.user)
             except QuestionBankInvalid as invalid:
                 problems = invalid.problems

@@ -7,10 +7,19 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
-from assessment.models import EVIDENCE_MAX_LENGTH, Answer, BankVersion, Membership, Organisation, Question
+from assessment.models import (
+    EVIDENCE_MAX_LENGTH,
+    NOT_APPLICABLE,
+    Answer,
+    BankVersion,
+    MaturityLevel,
+    Membership,
+    Organisation,
+    Question,
+    level_decode,
+    level_encode,
+)
 from assessment.services.assessments import AnswerChange
-
-NOT_APPLICABLE = "na"
 
 
 class SignInForm(AuthenticationForm):
@@ -130,6 +139,8 @@ class QuestionBlock:
     version: forms.BoundField
     conflict: Answer | None = None  # a colleague's newer answer, shown beside the one just typed
 
+    not_applicable_value = NOT_APPLICABLE  # the one encoding of "not applicable", for the page's radio
+
     @property
     def prefix(self) -> str:
         return f"q{self.question.id}"
@@ -148,7 +159,7 @@ class ThemeAnswersForm(forms.Form):
         self.answers = answers
         for number, question in enumerate(questions, start=1):
             answer = answers.get(question.id)
-            choices = [(str(level), f"Level {level}") for level in range(1, 6)]
+            choices = [(str(level.value), f"Level {level.value}") for level in MaturityLevel]
             if question.allows_not_applicable:
                 choices.append((NOT_APPLICABLE, "Not applicable"))
             self.fields[f"q{question.id}-level"] = forms.ChoiceField(
@@ -170,8 +181,8 @@ class ThemeAnswersForm(forms.Form):
                 required=False, min_value=0, widget=forms.HiddenInput
             )
             if answer is not None:
-                self.initial[f"q{question.id}-level"] = (
-                    NOT_APPLICABLE if answer.is_not_applicable else (str(answer.level) if answer.level else "")
+                self.initial[f"q{question.id}-level"] = level_encode(
+                    level=answer.level, not_applicable=answer.is_not_applicable
                 )
                 self.initial[f"q{question.id}-evidence"] = answer.evidence
                 self.initial[f"q{question.id}-version"] = answer.version
@@ -210,11 +221,12 @@ class ThemeAnswersForm(forms.Form):
             version = self.cleaned_data.get(f"q{question.id}-version")
             if not level_value and not evidence.strip() and question.id not in self.answers:
                 continue
+            level, not_applicable = level_decode(level_value)  # the choice field allows only valid values
             changes.append(
                 AnswerChange(
                     question=question,
-                    level=int(level_value) if level_value not in ("", NOT_APPLICABLE) else None,
-                    not_applicable=level_value == NOT_APPLICABLE,
+                    level=level,
+                    not_applicable=not_applicable,
                     evidence=evidence,
                     expected_version=version,
                 )
@@ -230,11 +242,12 @@ class AutosaveForm(forms.Form):
     evidence = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH, strip=False)
     version = forms.IntegerField(required=False, min_value=0)
 
-    def clean_level(self) -> str:
-        level = self.cleaned_data["level"]
-        if level not in ("", NOT_APPLICABLE, "1", "2", "3", "4", "5"):
-            raise forms.ValidationError("Choose a level from 1 to 5")
-        return level
+    def clean_level(self) -> tuple[int | None, bool]:
+        """(level, not applicable)."""
+        try:
+            return level_decode(self.cleaned_data["level"])
+        except ValueError:
+            raise forms.ValidationError("Choose a level from 1 to 5") from None
 
 
 class SubmitAssessmentForm(forms.Form):
@@ -250,37 +263,47 @@ class SubmitAssessmentForm(forms.Form):
         self.helper.layout = Layout(Field.checkbox("confirm"), Button("submit", "Submit assessment"))
 
 
-class ThemeTargetsForm(forms.Form):
-    """A target level per theme; "Use the default" clears the lead's target."""
+@dataclass(frozen=True)
+class TargetChoice:
+    """One thing a lead can set a target for: a theme, or a single question."""
+
+    obj: object
+    field_name: str
+    label: str
+    hint: str
+    default_label: str  # what applies when the lead sets nothing, for example "The bank's target (level 3)"
+    current: int | None  # the lead's target now, if set
+
+
+class TargetsForm(forms.Form):
+    """A target level for each theme (or each question of a theme); the first choice clears the lead's target
+    so the default applies again."""
 
     DEFAULT = "default"
 
-    def __init__(self, *args, themes, current: dict[int, int], scores: dict, **kwargs):
+    def __init__(self, *args, choices: list[TargetChoice], button: str = "Save targets", **kwargs):
         super().__init__(*args, **kwargs)
-        self.themes = themes
-        for theme in themes:
-            score = scores[theme.key]
-            current_text = f"{score.score.value:.1f}" if score.score.is_scored else "not scored"
-            field = forms.ChoiceField(
-                label=theme.title,
-                choices=[(self.DEFAULT, "Default")] + [(str(level), f"Level {level}") for level in range(1, 6)],
-                help_text=f"Current score {current_text}. The default target is one level above the current level.",
-                error_messages={"invalid_choice": f"Choose a target level for {theme.title}"},
+        self.choices = choices
+        for choice in choices:
+            self.fields[choice.field_name] = forms.ChoiceField(
+                label=choice.label,
+                choices=[(self.DEFAULT, choice.default_label)]
+                + [(str(level.value), f"Level {level.value}: {level.label}") for level in MaturityLevel],
+                help_text=choice.hint,
+                error_messages={"invalid_choice": f"Choose a target level for {choice.label}"},
             )
-            self.fields[f"theme-{theme.id}"] = field
-            self.initial[f"theme-{theme.id}"] = str(current[theme.id]) if theme.id in current else self.DEFAULT
+            self.initial[choice.field_name] = str(choice.current) if choice.current else self.DEFAULT
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *(Field.select(f"theme-{theme.id}") for theme in themes), Button("submit", "Save targets")
-        )
+        self.helper.layout = Layout(*(Field.select(choice.field_name) for choice in choices), Button("submit", button))
 
     def levels(self) -> dict:
+        """{theme or question: level, or None to use the default}."""
         return {
-            theme: None
-            if self.cleaned_data[f"theme-{theme.id}"] == self.DEFAULT
-            else int(self.cleaned_data[f"theme-{theme.id}"])
-            for theme in self.themes
+            choice.obj: None
+            if self.cleaned_data[choice.field_name] == self.DEFAULT
+            else int(self.cleaned_data[choice.field_name])
+            for choice in self.choices
         }
 
 

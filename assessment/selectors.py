@@ -18,6 +18,7 @@ from assessment.models import (
     Membership,
     Organisation,
     Question,
+    QuestionTarget,
     Theme,
     ThemeAssignment,
     ThemeReview,
@@ -78,6 +79,7 @@ class AssessmentStructure:
     themes: list[ThemeProgress] = field(default_factory=list)
     answers: dict[int, Answer] = field(default_factory=dict)  # by question id
     targets: dict[int, ThemeTarget] = field(default_factory=dict)  # by theme id, loaded with the detail
+    question_targets: dict[int, QuestionTarget] = field(default_factory=dict)  # by question id, with the detail
     assignments: dict[int, ThemeAssignment] = field(default_factory=dict)  # by theme id
     reviews: dict[int, ThemeReview] = field(default_factory=dict)  # by theme id
 
@@ -132,6 +134,7 @@ def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -
     )
     if with_detail:
         structure.targets = {t.theme_id: t for t in ThemeTarget.objects.filter(assessment=assessment)}
+        structure.question_targets = {t.question_id: t for t in QuestionTarget.objects.filter(assessment=assessment)}
     for theme in Theme.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id"):
         theme_questions = by_theme.get(theme.id, [])
         if not theme_questions:
@@ -152,12 +155,15 @@ def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringIn
             ThemeInput(
                 key=progress.theme.key,
                 title=progress.theme.title,
+                short_title=progress.theme.short_title,
                 weight=float(progress.theme.weight),
+                default_target=progress.theme.default_target,
                 target=target.level if target else None,
             )
         )
         for question in progress.questions:
             answer = structure.answers.get(question.id)
+            question_target = structure.question_targets.get(question.id)
             questions.append(
                 QuestionInput(
                     key=question.key,
@@ -167,8 +173,10 @@ def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringIn
                     not_applicable=bool(answer and answer.is_not_applicable),
                     # An evidence item, not just a note, is what verifies a claim.
                     has_evidence=bool(answer and answer.evidence_items.all()),
+                    critical=question.critical,
+                    target=question_target.level if question_target else None,
                     pillars=tuple(question.pillars),
-                    frameworks=tuple(f"{f['framework']}: {f['ref']}" for f in question.frameworks),
+                    frameworks=tuple((f["framework"], f["ref"]) for f in question.frameworks),
                     text=question.text,
                 )
             )

@@ -21,6 +21,11 @@ urlpatterns = [
     path("assessments/<int:pk>/report.pdf", results.assessment_report_pdf, name="assessment_report_pdf"),
     path("assessments/<int:pk>/export/<slug:kind>.<slug:fmt>", results.assessment_export, name="assessment_export"),
     path("assessments/<int:pk>/targets/", results.assessment_targets, name="assessment_targets"),
+    path(
+        "assessments/<int:pk>/targets/<slug:theme_key>/",
+        results.assessment_question_targets,
+        name="assessment_question_targets",
+    ),
     path("assessments/<int:pk>/assignments/", review.assessment_assignments, name="assessment_assignments"),
     path("assessments/<int:pk>/review/", review.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/review/<slug:theme_key>/return/", review.theme_return_view, name="theme_return"),

@@ -73,10 +73,11 @@ def assessment(bank, council) -> Assessment:
 
 @pytest.fixture
 def published(db):
-    """The full shipped question bank, loaded and published as version 1."""
-    from assessment.services.question_banks import question_bank_load, question_banks_shipped
+    """The full shipped question bank, edition 1, loaded and published as version 1."""
+    from assessment.services.bank_files import shipped_editions
+    from assessment.services.question_banks import question_bank_load
 
-    return question_bank_load(path=question_banks_shipped()[0]).version
+    return question_bank_load(path=shipped_editions()[0]).version
 
 
 @pytest.fixture(autouse=True)

@@ -82,8 +82,10 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(BankVersionFactory)
     key = factory.Sequence(lambda n: f"theme-{n}")
     title = factory.Sequence(lambda n: f"Theme {n}")
+    short_title = factory.LazyAttribute(lambda theme: theme.title[:20])
     description = "What this theme covers."
     weight = 1
+    default_target = 3
     position = factory.Sequence(lambda n: n)
 
 

@@ -5,15 +5,17 @@ from .assessments import (
     Assessment,
     AssessmentEvent,
     EvidenceItem,
+    QuestionTarget,
     ThemeAssignment,
     ThemeReview,
     ThemeScoreRecord,
     ThemeTarget,
 )
+from .levels import LEVELS, NOT_APPLICABLE, MaturityLevel, level_decode, level_encode
 from .organisations import Invitation, Membership, Organisation
 from .question_banks import (
     COUNCIL_TYPE_VALUES,
-    LEVELS,
+    SHORT_TITLE_MAX_LENGTH,
     BankVersion,
     LevelDescriptor,
     Question,
@@ -29,6 +31,12 @@ __all__ = [
     "AssessmentEvent",
     "EvidenceItem",
     "Invitation",
+    "MaturityLevel",
+    "NOT_APPLICABLE",
+    "QuestionTarget",
+    "SHORT_TITLE_MAX_LENGTH",
+    "level_decode",
+    "level_encode",
     "ThemeAssignment",
     "ThemeReview",
     "ThemeScoreRecord",

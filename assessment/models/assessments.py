@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
+from .levels import MaturityLevel
 from .organisations import Organisation
 from .question_banks import BankVersion, Question
 
@@ -74,7 +75,7 @@ class Answer(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    level = models.PositiveSmallIntegerField(choices=MaturityLevel.choices, null=True, blank=True)
     is_not_applicable = models.BooleanField(default=False)
     evidence = models.TextField(blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -119,7 +120,7 @@ class ThemeTarget(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="targets")
     theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField(choices=MaturityLevel.choices)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -132,6 +133,26 @@ class ThemeTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: {self.theme.key} → {self.level}"
+
+
+class QuestionTarget(models.Model):
+    """The level a council's lead wants one question to reach, overriding its theme's target."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="question_targets")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(choices=MaturityLevel.choices)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="questiontarget_unique_per_question"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="questiontarget_level_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.question.key} → {self.level}"
 
 
 class ThemeAssignment(models.Model):
@@ -280,6 +301,9 @@ class ThemeScoreRecord(models.Model):
     score = models.FloatField(null=True)
     answered = models.PositiveIntegerField()
     applicable = models.PositiveIntegerField()
+    # A fingerprint of the questions that applied to the council (by its type), so benchmarks compare a council
+    # only with councils asked the same set of questions.
+    question_set = models.CharField(max_length=64)
 
     class Meta:
         constraints = [

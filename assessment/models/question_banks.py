@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .levels import MaturityLevel
 from .organisations import Organisation
 
-LEVELS = (1, 2, 3, 4, 5)
+SHORT_TITLE_MAX_LENGTH = 20  # fits a chart label without truncation
 
 
 class QuestionBank(models.Model):
@@ -37,8 +38,6 @@ class BankVersion(models.Model):
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
-    # A fingerprint of the content a version was loaded from, so loading the same files twice is a no-op.
-    content_hash = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -88,8 +87,16 @@ class Theme(models.Model):
     version = models.ForeignKey(BankVersion, on_delete=models.CASCADE, related_name="themes")
     key = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
+    short_title = models.CharField(
+        max_length=SHORT_TITLE_MAX_LENGTH, help_text="A short name for chart labels, for example “Cyber security”."
+    )
     description = models.TextField(blank=True)
     weight = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    default_target = models.PositiveSmallIntegerField(
+        choices=MaturityLevel.choices,
+        default=MaturityLevel.DEFINED,
+        help_text="The level the bank's editors expect a council to aim for; a council's lead may set another.",
+    )
     position = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -99,6 +106,10 @@ class Theme(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="theme_unique_key_per_version"),
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="theme_weight_positive"),
+            models.CheckConstraint(
+                condition=models.Q(default_target__gte=1, default_target__lte=5), name="theme_default_target_1_to_5"
+            ),
+            models.CheckConstraint(condition=~models.Q(short_title=""), name="theme_short_title_required"),
         ]
 
     def __str__(self) -> str:
@@ -122,10 +133,17 @@ class Question(models.Model):
         default=list, help_text='Council types this question applies to, for example ["county", "unitary"].'
     )
     allows_not_applicable = models.BooleanField(default=False)
+    critical = models.BooleanField(
+        default=False,
+        help_text="A baseline control (backups, incident response, multi-factor authentication…): an answer at "
+        "level 1 or 2 is a critical alert, ranked first in the action plan.",
+    )
     pillars = models.JSONField(default=list, blank=True)
     frameworks = models.JSONField(default=list, blank=True)
-    replaces = models.SlugField(
-        max_length=100, blank=True, help_text="Key of the question this one replaces in an earlier version."
+    replaces = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Keys of questions in earlier versions that this one replaces or absorbs, for example ["devices"].',
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -150,7 +168,7 @@ class LevelDescriptor(models.Model):
     """What a visitor would see at one of the five maturity levels for one question."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="levels")
-    level = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField(choices=MaturityLevel.choices)
     descriptor = models.TextField()
 
     history = HistoricalRecords()
@@ -175,7 +193,7 @@ class Recommendation(models.Model):
         MAJOR = "major", "Major"
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="recommendations")
-    level = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField(choices=MaturityLevel.choices)
     text = models.TextField()
     effort = models.CharField(max_length=16, choices=Effort.choices)
 

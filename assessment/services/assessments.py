@@ -8,17 +8,19 @@ from django.utils import timezone
 
 from assessment.models import (
     EVIDENCE_MAX_LENGTH,
+    LEVELS,
     Answer,
     Assessment,
     BankVersion,
-    Membership,
     Organisation,
     Question,
+    QuestionTarget,
     Theme,
     ThemeTarget,
     User,
 )
 from assessment.services.periods import period_is_valid
+from assessment.services.permissions import LEADS, membership_require
 from assessment.services.reviews import on_submitted
 
 
@@ -168,25 +170,36 @@ def assessment_submit(*, assessment: Assessment, user: User, unanswered: int) ->
     return locked
 
 
-TARGET_SETTERS = {Membership.Role.LEAD}
+TARGET_SETTERS = LEADS
+
+
+def _targets_set(
+    *, assessment: Assessment, user: User, levels: dict, model: type[ThemeTarget] | type[QuestionTarget], field: str
+) -> None:
+    """Set, or with None clear, the lead's target for each theme or question in `levels`."""
+    membership_require(user=user, organisation=assessment.organisation, roles=TARGET_SETTERS)
+    for obj, level in levels.items():
+        if obj.version_id != assessment.bank_version_id:
+            raise ValidationError(f"This {field} is not part of this assessment")
+        if level is None:
+            model.objects.filter(assessment=assessment, **{field: obj}).delete()
+        elif level not in LEVELS:
+            raise ValidationError("Choose a target level from 1 to 5")
+        else:
+            model.objects.update_or_create(
+                assessment=assessment, **{field: obj}, defaults={"level": level, "set_by": user}
+            )
+    # The report cache is keyed on this timestamp, so a new target means a fresh report.
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
 
 
 @transaction.atomic
 def theme_targets_set(*, assessment: Assessment, user: User, levels: dict[Theme, int | None]) -> None:
-    """Set (or, with None, clear back to the default) the target level of each theme. Leads only."""
-    membership = Membership.objects.filter(user=user, organisation=assessment.organisation).first()
-    if membership is None or membership.role not in TARGET_SETTERS:
-        raise PermissionDenied("Only the council's lead can set targets")
-    for theme, level in levels.items():
-        if theme.version_id != assessment.bank_version_id:
-            raise ValidationError("This theme is not part of this assessment")
-        if level is None:
-            ThemeTarget.objects.filter(assessment=assessment, theme=theme).delete()
-        elif level not in (1, 2, 3, 4, 5):
-            raise ValidationError("Choose a target level from 1 to 5")
-        else:
-            ThemeTarget.objects.update_or_create(
-                assessment=assessment, theme=theme, defaults={"level": level, "set_by": user}
-            )
-    # The report cache is keyed on this timestamp, so a new target means a fresh report.
-    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+    """Set (or, with None, clear back to the bank's default) the target level of each theme. Leads only."""
+    _targets_set(assessment=assessment, user=user, levels=levels, model=ThemeTarget, field="theme")
+
+
+@transaction.atomic
+def question_targets_set(*, assessment: Assessment, user: User, levels: dict[Question, int | None]) -> None:
+    """Set (or, with None, clear back to the theme's target) the target level of single questions. Leads only."""
+    _targets_set(assessment=assessment, user=user, levels=levels, model=QuestionTarget, field="question")

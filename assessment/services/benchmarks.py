@@ -8,6 +8,7 @@ settings.PEER_GROUP_MINIMUM (never below 5) shows "not enough councils to compar
 quartiles are shown, never names or rankings.
 """
 
+import hashlib
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from assessment.models import Assessment, Organisation, Theme, ThemeScoreRecord
-from assessment.services.scoring import AssessmentScores
+from assessment.services.scoring import AssessmentScores, ThemeScore, shown
 
 OVERALL = ""  # the theme_key under which the overall score is stored
 COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.SIGNED_OFF)
@@ -27,9 +28,30 @@ def peer_group_minimum() -> int:
     return max(ABSOLUTE_MINIMUM_GROUP, int(getattr(settings, "PEER_GROUP_MINIMUM", ABSOLUTE_MINIMUM_GROUP)))
 
 
+def question_set_fingerprint(keys: list[str]) -> str:
+    """Identifies a set of question keys, whatever their order."""
+    return hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()
+
+
+def _applicable_keys(themes: list[ThemeScore]) -> list[str]:
+    return [q.key for t in themes for q in t.questions]
+
+
+def question_sets(*, scores: AssessmentScores) -> dict[str, str]:
+    """{theme key (OVERALL for the whole assessment): fingerprint of the questions that apply to the council}.
+
+    Questions apply by council type (a district council has no adult social care questions), so a county
+    council is compared only with councils asked the same questions. An answer of "not applicable", which the
+    bank allows only for a few questions, does not change the set."""
+    return {OVERALL: question_set_fingerprint(_applicable_keys(scores.themes))} | {
+        t.key: question_set_fingerprint(_applicable_keys([t])) for t in scores.themes
+    }
+
+
 @transaction.atomic
 def score_records_store(*, assessment: Assessment, scores: AssessmentScores) -> None:
     ThemeScoreRecord.objects.filter(assessment=assessment).delete()
+    fingerprints = question_sets(scores=scores)
     records = [
         ThemeScoreRecord(
             assessment=assessment,
@@ -38,6 +60,7 @@ def score_records_store(*, assessment: Assessment, scores: AssessmentScores) -> 
             score=scores.overall.value,
             answered=scores.overall.answered,
             applicable=scores.overall.applicable,
+            question_set=fingerprints[OVERALL],
         )
     ] + [
         ThemeScoreRecord(
@@ -47,6 +70,7 @@ def score_records_store(*, assessment: Assessment, scores: AssessmentScores) -> 
             score=t.score.value,
             answered=t.score.answered,
             applicable=t.score.applicable,
+            question_set=fingerprints[t.key],
         )
         for t in scores.themes
     ]
@@ -60,6 +84,7 @@ def score_records_store(*, assessment: Assessment, scores: AssessmentScores) -> 
 class ThemeTrend:
     key: str
     title: str
+    short_title: str
     points: list[tuple[str, float | None]]  # (period, score), oldest first, ending with this assessment
 
     @property
@@ -72,9 +97,11 @@ class ThemeTrend:
 
     @property
     def change(self) -> float | None:
-        if self.previous is None or self.current is None:
+        """The change between the two scores as shown (one decimal place), so the arithmetic is visible."""
+        previous, current = shown(self.previous), shown(self.current)
+        if previous is None or current is None:
             return None
-        return self.current - self.previous
+        return round(current - previous, 1)
 
 
 def council_trends(*, assessment: Assessment, scores: AssessmentScores) -> list[ThemeTrend]:
@@ -93,14 +120,17 @@ def council_trends(*, assessment: Assessment, scores: AssessmentScores) -> list[
     for period, key, score in earlier:
         by_theme[key][period] = score
     periods = sorted({period for scores_by_period in by_theme.values() for period in scores_by_period})
-    current = [(OVERALL, "Overall", scores.overall.value)] + [(t.key, t.title, t.score.value) for t in scores.themes]
+    current = [(OVERALL, "Overall", "Overall", scores.overall.value)] + [
+        (t.key, t.title, t.short_title, t.score.value) for t in scores.themes
+    ]
     return [
         ThemeTrend(
             key=key,
             title=title,
+            short_title=short_title,
             points=[(p, by_theme[key][p]) for p in periods if p in by_theme[key]] + [(assessment.period, value)],
         )
-        for key, title, value in current
+        for key, title, short_title, value in current
     ]
 
 
@@ -111,6 +141,8 @@ def council_trends(*, assessment: Assessment, scores: AssessmentScores) -> list[
 class ThemeBenchmark:
     key: str
     title: str
+    short_title: str
+    councils: int  # councils in the group that answered the same questions
     lower_quartile: float
     median: float
     upper_quartile: float
@@ -118,15 +150,25 @@ class ThemeBenchmark:
 
     @property
     def position(self) -> str:
-        """Where the council sits, compared as the figures are shown (one decimal place)."""
+        """Where the council sits, compared as the figures are shown (one decimal place); a tie is a tie."""
         if self.own is None:
             return "Not scored"
         own, q1, median, q3 = (round(v, 1) for v in (self.own, self.lower_quartile, self.median, self.upper_quartile))
+        if q1 == q3:  # at least half the councils score the same, so quartiles say nothing more than that
+            if own == median:
+                return f"The same as the typical score ({median:.1f})"
+            return f"{'Above' if own > median else 'Below'} the typical score ({median:.1f})"
+        if own == median:
+            return "Level with the median"
+        if own == q1:
+            return "Level with the lower quartile"
+        if own == q3:
+            return "Level with the upper quartile"
         if own < q1:
             return "Below the lower quartile"
         if own < median:
             return "Between the lower quartile and the median"
-        if own <= q3:
+        if own < q3:
             return "Between the median and the upper quartile"
         return "Above the upper quartile"
 
@@ -149,9 +191,14 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
-def _latest_records_by_council(bank_version_id: int, exclude_organisation_id: int | None):
-    """{organisation id: (council type, nation, {theme key: score})} from each council's latest counted
-    assessment on this bank version. One query."""
+PeerScore = tuple[float | None, str]  # (score, question-set fingerprint)
+
+
+def _latest_records_by_council(
+    bank_version_id: int, exclude_organisation_id: int | None
+) -> dict[int, tuple[str, str, dict[str, PeerScore]]]:
+    """{organisation id: (council type, nation, {theme key: (score, question set)})} from each council's latest
+    counted assessment on this bank version. One query."""
     records = ThemeScoreRecord.objects.filter(
         assessment__bank_version_id=bank_version_id, assessment__status__in=COUNTED_STATUSES
     )
@@ -164,13 +211,14 @@ def _latest_records_by_council(bank_version_id: int, exclude_organisation_id: in
         "assessment__period",
         "theme_key",
         "score",
+        "question_set",
     )
     latest_period: dict[int, str] = {}
-    collected: dict[tuple[int, str], dict[str, float | None]] = defaultdict(dict)
+    collected: dict[tuple[int, str], dict[str, PeerScore]] = defaultdict(dict)
     kinds: dict[int, tuple[str, str]] = {}
-    for organisation_id, council_type, nation, period, key, score in rows:
+    for organisation_id, council_type, nation, period, key, score, question_set in rows:
         kinds[organisation_id] = (council_type, nation)
-        collected[(organisation_id, period)][key] = score
+        collected[(organisation_id, period)][key] = (score, question_set)
         if period > latest_period.get(organisation_id, ""):
             latest_period[organisation_id] = period
     return {
@@ -181,11 +229,13 @@ def _latest_records_by_council(bank_version_id: int, exclude_organisation_id: in
 
 def peer_benchmarks(*, assessment: Assessment, scores: AssessmentScores) -> list[GroupBenchmark]:
     """Median and quartiles per theme for councils of the same type, the same nation, and all councils,
-    from other councils' latest submitted or signed-off assessments on the same bank version."""
+    from other councils' latest submitted or signed-off assessments on the same bank version. Like is compared
+    with like: a theme's figures come only from councils whose score rests on the same set of questions."""
     organisation: Organisation = assessment.organisation
     peers = _latest_records_by_council(assessment.bank_version_id, organisation.id)
     own = {OVERALL: scores.overall.value} | {t.key: t.score.value for t in scores.themes}
-    titles = [(OVERALL, "Overall")] + [(t.key, t.title) for t in scores.themes]
+    own_sets = question_sets(scores=scores)
+    titles = [(OVERALL, "Overall", "Overall")] + [(t.key, t.title, t.short_title) for t in scores.themes]
     groups = [
         (f"{organisation.get_council_type_display()}s", lambda kind: kind[0] == organisation.council_type),
         (f"Councils in {organisation.get_nation_display()}", lambda kind: kind[1] == organisation.nation),
@@ -198,12 +248,16 @@ def peer_benchmarks(*, assessment: Assessment, scores: AssessmentScores) -> list
             benchmarks.append(GroupBenchmark(name=name, councils=len(members), themes=[]))
             continue
         themes = []
-        for key, title in titles:
-            values = sorted(s[key] for s in members if s.get(key) is not None)
+        for key, title, short_title in titles:
+            values = sorted(
+                score
+                for score, question_set in (s[key] for s in members if key in s)
+                if score is not None and question_set == own_sets[key]
+            )
             if len(values) < peer_group_minimum():
                 continue
             q1, median, q3 = _quartiles(values)
-            themes.append(ThemeBenchmark(key, title, q1, median, q3, own.get(key)))
+            themes.append(ThemeBenchmark(key, title, short_title, len(values), q1, median, q3, own.get(key)))
         benchmarks.append(GroupBenchmark(name=name, councils=len(members), themes=themes))
     return benchmarks
 
@@ -229,7 +283,7 @@ def sector_medians(*, bank_version_id: int) -> tuple[list[tuple[str, str]], list
         members = [s for ctype, _, s in peers.values() if ctype == council_type]
         cells = []
         for key, _title in themes:
-            values = [s[key] for s in members if s.get(key) is not None]
+            values = [score for s in members if key in s and (score := s[key][0]) is not None]
             enough = len(values) >= peer_group_minimum()
             cells.append(SectorCell(median=statistics.median(values) if enough else None, councils=len(values)))
         rows.append((label, cells))

@@ -3,14 +3,23 @@
 The SVG uses presentation attributes only (no inline style, no script), so it survives a strict Content
 Security Policy, and it carries role="img" with a <title> and <desc>. The results page and the PDF include
 the same templates; every chart also has a data table beside it as its text alternative.
+
+Labels are the themes' short titles (at most 20 characters, set in the bank), so nothing is truncated, and
+values sit in their own column, so they never collide with a bar or a target mark.
 """
 
 import math
 from dataclasses import dataclass
 
+from assessment.services.benchmarks import ThemeBenchmark
 from assessment.services.scoring import ThemeScore
 
 MAX_LEVEL = 5
+CHAR_WIDTH = 7.6  # average width of a character at 14px in Arial or DejaVu Sans, generously
+
+
+def _fmt(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "not scored"
 
 
 @dataclass(frozen=True)
@@ -21,7 +30,6 @@ class Point:
 
 @dataclass(frozen=True)
 class RadarAxis:
-    number: int
     title: str
     end: Point
     label: Point
@@ -40,13 +48,13 @@ class RadarChart:
     chart_id: str
     title: str
     description: str
-    size: int
+    width: int
+    height: int
     centre: Point
     rings: list[RadarRing]
     axes: list[RadarAxis]
     score_points: str
     target_points: str
-    has_targets: bool
 
 
 def _polar(centre: Point, radius: float, index: int, count: int) -> Point:
@@ -58,10 +66,12 @@ def _points(points: list[Point]) -> str:
     return " ".join(f"{p.x},{p.y}" for p in points)
 
 
-def radar_chart(*, chart_id: str, themes: list[ThemeScore], size: int = 520) -> RadarChart:
-    """Theme scores (filled) against targets (dashed) on axes numbered like the data table's rows."""
-    centre = Point(size / 2, size / 2)
-    radius = size / 2 - 50
+def radar_chart(*, chart_id: str, themes: list[ThemeScore], radius: int = 190) -> RadarChart:
+    """Theme scores (filled) against targets (dashed), each axis labelled with the theme's short title."""
+    longest = max((len(t.short_title) for t in themes), default=10)
+    margin = round(longest * CHAR_WIDTH + 24)
+    width, height = 2 * (radius + margin), 2 * radius + 70
+    centre = Point(width / 2, height / 2)
     count = max(len(themes), 3)
     rings = [
         RadarRing(
@@ -73,35 +83,32 @@ def radar_chart(*, chart_id: str, themes: list[ThemeScore], size: int = 520) -> 
     ]
     axes = []
     for index, theme in enumerate(themes):
-        label = _polar(centre, radius + 22, index, count)
+        label = _polar(centre, radius + 12, index, count)
         anchor = "middle" if abs(label.x - centre.x) < 10 else ("start" if label.x > centre.x else "end")
+        # Labels above the centre sit above their point; below, under it; beside, level with it.
+        dy = -4 if label.y < centre.y - radius * 0.9 else (14 if label.y > centre.y + radius * 0.9 else 5)
         axes.append(
             RadarAxis(
-                number=index + 1,
-                title=theme.title,
+                title=theme.short_title,
                 end=_polar(centre, radius, index, count),
-                label=Point(label.x, label.y + 5),
+                label=Point(label.x, label.y + dy),
                 anchor=anchor,
             )
         )
     scores = [_polar(centre, radius * (t.score.value or 0) / MAX_LEVEL, i, count) for i, t in enumerate(themes)]
-    targets = [_polar(centre, radius * (t.target or 0) / MAX_LEVEL, i, count) for i, t in enumerate(themes)]
-    described = "; ".join(
-        f"{i}. {t.title}: {f'{t.score.value:.1f}' if t.score.is_scored else 'not scored'}"
-        f"{f', target {t.target}' if t.target else ''}"
-        for i, t in enumerate(themes, start=1)
-    )
+    targets = [_polar(centre, radius * t.target / MAX_LEVEL, i, count) for i, t in enumerate(themes)]
+    described = "; ".join(f"{t.title}: {_fmt(t.score.shown)}, target {t.target}" for t in themes)
     return RadarChart(
         chart_id=chart_id,
         title="Theme scores against targets",
         description=f"Radar chart of each theme's score from 1 to 5, with its target. {described}.",
-        size=size,
+        width=width,
+        height=height,
         centre=centre,
         rings=rings,
         axes=axes,
         score_points=_points(scores),
         target_points=_points(targets),
-        has_targets=any(t.target for t in themes),
     )
 
 
@@ -111,7 +118,6 @@ class Bar:
     y: float
     width: float
     value_label: str
-    value_x: float
     target_x: float | None
 
 
@@ -124,42 +130,44 @@ class BarChart:
     height: int
     label_width: int
     plot_width: int
+    value_x: int
     bar_height: int
     bars: list[Bar]
     ticks: list[tuple[int, float]]  # (level, x)
 
 
 def bar_chart(
-    *, chart_id: str, title: str, rows: list[tuple[str, float | None, int | None]], width: int = 720
+    *, chart_id: str, title: str, rows: list[tuple[str, float | None, int | None]], plot_width: int = 360
 ) -> BarChart:
-    """Horizontal bars from 0 to 5, one per (label, score, target) row, with the target as a marker."""
-    label_width, row_height, bar_height, top = 300, 34, 20, 10
-    plot_width = width - label_width - 60
+    """Horizontal bars from 0 to 5, one per (label, score, target) row, with the target as a dashed mark across
+    the bar and the figures in a column of their own to the right of the plot."""
+    longest = max((len(label) for label, _, _ in rows), default=10)
+    label_width = round(longest * CHAR_WIDTH + 16)
+    row_height, bar_height, top = 30, 18, 8
+    value_x = label_width + plot_width + 14
     bars = []
     for index, (label, value, target) in enumerate(rows):
-        bar_width = plot_width * (value or 0) / MAX_LEVEL
         bars.append(
             Bar(
                 label=label,
                 y=top + index * row_height,
-                width=round(bar_width, 1),
-                value_label=f"{value:.1f}" if value is not None else "Not scored",
-                value_x=round(label_width + bar_width + 6, 1),
+                width=round(plot_width * (value or 0) / MAX_LEVEL, 1),
+                value_label=f"{_fmt(value)}" + (f" (target {target})" if target else ""),
                 target_x=round(label_width + plot_width * target / MAX_LEVEL, 1) if target else None,
             )
         )
     described = "; ".join(
-        f"{label}: {f'{value:.1f}' if value is not None else 'not scored'}{f', target {target}' if target else ''}"
-        for label, value, target in rows
+        f"{label}: {_fmt(value)}{f', target {target}' if target else ''}" for label, value, target in rows
     )
     return BarChart(
         chart_id=chart_id,
         title=title,
         description=f"Bar chart of scores from 0 to 5. {described}.",
-        width=width,
-        height=top + len(rows) * row_height + 30,
+        width=value_x + round(len("5.0 (target 5)") * CHAR_WIDTH) + 8,
+        height=top + len(rows) * row_height + 24,
         label_width=label_width,
         plot_width=plot_width,
+        value_x=value_x,
         bar_height=bar_height,
         bars=bars,
         ticks=[(level, round(label_width + plot_width * level / MAX_LEVEL, 1)) for level in range(MAX_LEVEL + 1)],
@@ -169,8 +177,77 @@ def bar_chart(
 def theme_bar_chart(*, chart_id: str, themes: list[ThemeScore]) -> BarChart:
     return bar_chart(
         chart_id=chart_id,
-        title="Score by theme",
-        rows=[(t.title, t.score.value, t.target) for t in themes],
+        title="Score by theme against target",
+        rows=[(t.short_title, t.score.shown, t.target) for t in themes],
+    )
+
+
+@dataclass(frozen=True)
+class StripRow:
+    label: str
+    y: float
+    box_x: float
+    box_width: float
+    median_x: float
+    own_x: float | None
+    value_label: str
+
+
+@dataclass(frozen=True)
+class StripPlot:
+    chart_id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    label_width: int
+    value_x: int
+    row_height: int
+    rows: list[StripRow]
+    ticks: list[tuple[int, float]]
+
+
+def benchmark_strip_plot(
+    *, chart_id: str, group: str, themes: list[ThemeBenchmark], plot_width: int = 320
+) -> StripPlot:
+    """Each theme on a scale of 1 to 5: the middle half of councils as a box (lower to upper quartile), the
+    median as a line, and this council as a dot."""
+    longest = max((len(t.short_title) for t in themes), default=10)
+    label_width = round(longest * CHAR_WIDTH + 16)
+    row_height, top = 28, 8
+    value_x = label_width + plot_width + 14
+
+    def x_of(value: float) -> float:
+        return round(label_width + plot_width * (value - 1) / (MAX_LEVEL - 1), 1)
+
+    rows = [
+        StripRow(
+            label=t.short_title,
+            y=top + index * row_height,
+            box_x=x_of(t.lower_quartile),
+            box_width=max(round(x_of(t.upper_quartile) - x_of(t.lower_quartile), 1), 2),
+            median_x=x_of(t.median),
+            own_x=x_of(t.own) if t.own is not None else None,
+            value_label=f"You {_fmt(t.own)}, median {t.median:.1f}",
+        )
+        for index, t in enumerate(themes)
+    ]
+    described = "; ".join(
+        f"{t.title}: yours {_fmt(t.own)}, lower quartile {t.lower_quartile:.1f}, median {t.median:.1f}, "
+        f"upper quartile {t.upper_quartile:.1f}"
+        for t in themes
+    )
+    return StripPlot(
+        chart_id=chart_id,
+        title=f"Your scores among {group.lower()}",
+        description=f"Strip plot of scores from 1 to 5 with the middle half of councils shaded. {described}.",
+        width=value_x + round(len("You 3.0, median 3.0") * CHAR_WIDTH) + 8,
+        height=top + len(themes) * row_height + 24,
+        label_width=label_width,
+        value_x=value_x,
+        row_height=row_height,
+        rows=rows,
+        ticks=[(level, x_of(level)) for level in range(1, MAX_LEVEL + 1)],
     )
 
 
@@ -189,35 +266,44 @@ class LineChart:
     description: str
     width: int
     height: int
+    plot_left: int
+    plot_right: int
     points: list[LinePoint]
     polyline: str
     gridlines: list[tuple[int, float]]  # (level, y)
+    period_labels: list[tuple[str, float]]  # (period, x)
 
 
 def line_chart(
-    *, chart_id: str, title: str, points: list[tuple[str, float | None]], width: int = 220, height: int = 70
+    *, chart_id: str, title: str, points: list[tuple[str, float | None]], width: int = 240, height: int = 96
 ) -> LineChart:
-    """A small line chart of scores (1 to 5) over periods, oldest first. Periods with no score are skipped."""
-    pad_x, pad_y = 12, 8
+    """A small line chart of scores over periods, oldest first, with the scale 1 to 5 on the left and the
+    periods along the bottom. Periods with no score are skipped."""
+    plot_left, plot_right, top, bottom = 22, width - 28, 8, height - 22
     scored = [(period, value) for period, value in points if value is not None]
-    step = (width - 2 * pad_x) / max(len(points) - 1, 1)
-    positions = {period: pad_x + index * step for index, (period, _) in enumerate(points)}
+    step = (plot_right - plot_left) / max(len(points) - 1, 1)
+    positions = {period: plot_left + index * step for index, (period, _) in enumerate(points)}
+    if len(points) == 1:
+        positions = {points[0][0]: (plot_left + plot_right) / 2}
 
     def y_of(value: float) -> float:
-        return round(height - pad_y - (value - 1) / (MAX_LEVEL - 1) * (height - 2 * pad_y), 1)
+        return round(bottom - (value - 1) / (MAX_LEVEL - 1) * (bottom - top), 1)
 
     line_points = [
         LinePoint(x=round(positions[period], 1), y=y_of(value), period=period, value_label=f"{value:.1f}")
         for period, value in scored
     ]
-    described = "; ".join(f"{p}: {f'{v:.1f}' if v is not None else 'not scored'}" for p, v in points)
+    described = "; ".join(f"{p}: {_fmt(v)}" for p, v in points)
     return LineChart(
         chart_id=chart_id,
         title=title,
-        description=f"Line chart of the score from 1 to 5 by period. {described}.",
+        description=f"Line chart of the score on a scale of 1 to 5 by period. {described}.",
         width=width,
         height=height,
+        plot_left=plot_left,
+        plot_right=plot_right,
         points=line_points,
         polyline=" ".join(f"{p.x},{p.y}" for p in line_points),
         gridlines=[(level, y_of(level)) for level in range(1, MAX_LEVEL + 1)],
+        period_labels=[(period, round(x, 1)) for period, x in positions.items()],
     )

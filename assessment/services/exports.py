@@ -15,9 +15,17 @@ from assessment.services.reports import Results
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 ANSWER_COLUMNS = [
-    "Theme", "Question key", "Question", "Level", "Descriptor", "Evidence", "Answered by", "Answered at",
+    "Theme", "Question key", "Question", "Level", "Descriptor", "Target", "Critical alert", "Evidence status",
+    "Notes", "Answered by", "Answered at",
 ]  # fmt: skip
-SCORE_COLUMNS = ["Group", "Name", "Score", "Level", "Target", "Gap", "Answered", "Applicable", "Unverified"]
+SCORE_COLUMNS = [
+    "Group", "Name", "Score", "Level", "Target", "Status", "Answered", "Applicable", "Lowest answer",
+    "Answers at level 1 or 2", "Unverified",
+]  # fmt: skip
+ACTION_COLUMNS = [
+    "Rank", "Critical alert", "Theme", "Question key", "Question", "Level", "Target", "Action", "Effort", "Horizon",
+    "Owner", "Due date", "Status",
+]  # fmt: skip
 
 
 def neutralise(value: object) -> object:
@@ -29,22 +37,25 @@ def neutralise(value: object) -> object:
 def answer_rows(results: Results) -> list[list[object]]:
     rows: list[list[object]] = []
     for theme in results.themes:
-        for question, answer in theme.items:
+        for item in theme.questions:
+            answer = item.answer
             level: object
-            if answer is None or not answer.is_answered:
-                level, descriptor = "Not answered", ""
-            elif answer.is_not_applicable:
-                level, descriptor = "Not applicable", ""
+            if item.score.level is not None:
+                level = item.score.level
+            elif item.score.not_applicable:
+                level = "Not applicable"
             else:
-                level = answer.level
-                descriptor = next((d.descriptor for d in question.levels.all() if d.level == answer.level), "")
+                level = "Not answered"
             rows.append(
                 [
-                    theme.progress.theme.title,
-                    question.key,
-                    question.text,
+                    theme.theme.title,
+                    item.question.key,
+                    item.question.text,
                     level,
-                    descriptor,
+                    item.descriptor,
+                    item.score.target,
+                    "Yes" if item.score.critical_alert else "",
+                    item.evidence_status,
                     answer.evidence if answer else "",
                     answer.answered_by.get_full_name() if answer and answer.answered_by else "",
                     answer.answered_at.strftime("%Y-%m-%d %H:%M") if answer else "",
@@ -54,7 +65,7 @@ def answer_rows(results: Results) -> list[list[object]]:
 
 
 def _rounded(value: float | None) -> float | str:
-    return round(value, 2) if value is not None else "Not scored"
+    return round(value, 1) if value is not None else "Not scored"
 
 
 def score_rows(results: Results) -> list[list[object]]:
@@ -62,28 +73,47 @@ def score_rows(results: Results) -> list[list[object]]:
     overall = scores.overall
     rows: list[list[object]] = [
         ["Overall", "Overall", _rounded(overall.value), overall.band or "", "", "", overall.answered,
-         overall.applicable, scores.unverified],
+         overall.applicable, "", "", scores.unverified],
     ]  # fmt: skip
     for t in scores.themes:
         rows.append(
-            ["Theme", t.title, _rounded(t.score.value), t.score.band or "", t.target or "",
-             _rounded(t.gap) if t.gap is not None else "", t.score.answered, t.score.applicable, t.unverified]
+            ["Theme", t.title, _rounded(t.score.value), t.band or "", t.target, t.status, t.score.answered,
+             t.score.applicable, t.lowest_level or "", t.low_answers, t.unverified]
         )  # fmt: skip
-    for group_name, groups in (("Socitm pillar", scores.pillars), ("Framework", scores.frameworks)):
-        for g in groups:
-            rows.append(
-                [group_name, g.label, _rounded(g.score.value), g.score.band or "", "", "", g.score.answered,
-                 g.score.applicable, ""]
-            )  # fmt: skip
+    for p in scores.pillars:
+        rows.append(
+            ["Socitm pillar", p.label, _rounded(p.score.value), p.score.band or "", "", "", p.score.answered,
+             p.score.applicable, "", "", ""]
+        )  # fmt: skip
     return rows
 
 
+def action_rows(results: Results) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for planned in results.action_plan:
+        item, action = planned.item, planned.action
+        rows.append(
+            [item.rank, "Yes" if item.critical_alert else "", item.theme_title, item.question_key, item.question_text,
+             item.level, item.target, item.text, item.effort_label, item.horizon,
+             action.owner if action else "", action.due_date.isoformat() if action and action.due_date else "",
+             action.get_status_display() if action else "Not taken on"]
+        )  # fmt: skip
+    return rows
+
+
+EXPORTS = {
+    "answers": (ANSWER_COLUMNS, answer_rows),
+    "scores": (SCORE_COLUMNS, score_rows),
+    "actions": (ACTION_COLUMNS, action_rows),
+}
+EXPORT_KINDS = tuple(EXPORTS)
+
+
 def table_for(results: Results, kind: str) -> tuple[list[str], list[list[object]]]:
-    if kind == "answers":
-        return ANSWER_COLUMNS, answer_rows(results)
-    if kind == "scores":
-        return SCORE_COLUMNS, score_rows(results)
-    raise ValueError(f"Unknown export {kind!r}")
+    if kind not in EXPORTS:
+        raise ValueError(f"Unknown export {kind!r}")
+    columns, rows = EXPORTS[kind]
+    return columns, rows(results)
 
 
 def to_csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:

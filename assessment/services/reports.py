@@ -19,7 +19,15 @@ from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessment.models import Action, Answer, Assessment, AssessmentEvent, Question, ThemeScoreRecord
+from assessment.models import (
+    Action,
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    EvidenceItem,
+    Question,
+    ThemeScoreRecord,
+)
 from assessment.selectors import (
     AssessmentStructure,
     ThemeProgress,
@@ -27,6 +35,7 @@ from assessment.selectors import (
     scoring_input_for_assessment,
 )
 from assessment.services.benchmarks import (
+    OVERALL,
     GroupBenchmark,
     ThemeTrend,
     council_trends,
@@ -37,25 +46,111 @@ from assessment.services.charts import (
     BarChart,
     LineChart,
     RadarChart,
+    StripPlot,
     bar_chart,
+    benchmark_strip_plot,
     line_chart,
     radar_chart,
     theme_bar_chart,
 )
-from assessment.services.scoring import AssessmentScores, ThemeScore, score_assessment
+from assessment.services.scoring import (
+    ActionItem,
+    AssessmentScores,
+    QuestionScore,
+    ThemeScore,
+    score_assessment,
+)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """Everything the page and the PDF show about one question, decided here so that templates only format."""
+
+    number: int  # its number within its theme
+    question: Question
+    answer: Answer | None
+    score: QuestionScore
+    descriptor: str  # what the chosen level looks like
+    evidence_items: list[EvidenceItem]
+
+    @property
+    def anchor(self) -> str:
+        return f"question-{self.question.key}"
+
+    @property
+    def evidence_status(self) -> str:
+        if self.evidence_items:
+            count = len(self.evidence_items)
+            return f"{count} item{'s' if count != 1 else ''}"
+        if self.score.unverified:
+            return "Unverified"
+        if self.answer is not None and self.answer.evidence.strip():
+            return "Notes only"
+        return "None"
+
+    @property
+    def next_step(self) -> str:
+        recommendation = self.score.recommendation
+        return recommendation.text if recommendation else ""
 
 
 @dataclass(frozen=True)
 class ThemeDetail:
     progress: ThemeProgress
     score: ThemeScore
-    items: list[tuple[Question, Answer | None]]
+    questions: list[QuestionResult]
+    peer_median: float | None
+    change: float | None  # since the council's last counted assessment, from the scores as shown
+
+    @property
+    def theme(self):
+        return self.progress.theme
 
 
 @dataclass(frozen=True)
 class TrendRow:
     trend: ThemeTrend
     chart: LineChart
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    """An action-plan item with the action the council has taken on for it, if any."""
+
+    item: ActionItem
+    action: Action | None
+
+
+@dataclass(frozen=True)
+class BenchmarkPlot:
+    group: GroupBenchmark
+    plot: StripPlot
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    """One theme against every peer group at once, for the report's single comparison table."""
+
+    title: str
+    own: float | None
+    medians: list[float | None]  # one per group in `Results.comparable_groups`
+    position: str  # where the council sits in the first group
+
+
+@dataclass(frozen=True)
+class FrameworkRow:
+    framework: str
+    ref: str
+    weakest: int | None
+    questions: str  # "Cyber security 2, 5; Data 1"
+
+
+@dataclass(frozen=True)
+class SourceCitation:
+    title: str
+    publisher: str
+    year: int
+    questions: int  # how many of the assessment's questions quote it
 
 
 @dataclass(frozen=True)
@@ -69,12 +164,87 @@ class Results:
     themes: list[ThemeDetail]
     trends: list[ThemeTrend]
     benchmarks: list[GroupBenchmark]
+    benchmark_plots: list[BenchmarkPlot]
     events: list[AssessmentEvent]
     actions: list[Action]
+    action_plan: list[PlannedAction]
+    key_messages: list[str]
+
+    @property
+    def is_provisional(self) -> bool:
+        """A draft's scores may still change: every score shown says so."""
+        return self.assessment.is_editable
+
+    @property
+    def provisional_label(self) -> str:
+        overall = self.scores.overall
+        return f"Provisional: {overall.answered} of {overall.applicable} questions answered"
+
+    @property
+    def summary_actions(self) -> list[PlannedAction]:
+        return self.action_plan[: len(self.scores.summary_actions)]
+
+    @property
+    def unverified(self) -> list[QuestionResult]:
+        return [q for theme in self.themes for q in theme.questions if q.score.unverified]
+
+    @property
+    def critical_alerts(self) -> list[tuple[ThemeDetail, QuestionResult]]:
+        return [(theme, q) for theme in self.themes for q in theme.questions if q.score.critical_alert]
+
+    @property
+    def comparable_groups(self) -> list[GroupBenchmark]:
+        return [group for group in self.benchmarks if group.enough and group.themes]
+
+    @property
+    def benchmark_rows(self) -> list[BenchmarkRow]:
+        groups = self.comparable_groups
+        if not groups:
+            return []
+        by_group = [{t.key: t for t in group.themes} for group in groups]
+        rows = []
+        for primary in groups[0].themes:
+            medians = [themes[primary.key].median if primary.key in themes else None for themes in by_group]
+            rows.append(BenchmarkRow(primary.short_title, primary.own, medians, primary.position))
+        return rows
+
+    @property
+    def framework_rows(self) -> list[FrameworkRow]:
+        """Framework coverage with each question named by its theme's short title and its number."""
+        labels = {
+            item.question.key: (theme.score.short_title, item.number)
+            for theme in self.themes
+            for item in theme.questions
+        }
+        rows = []
+        for coverage in self.scores.frameworks:
+            by_theme: dict[str, list[str]] = {}
+            for question in coverage.questions:
+                theme, number = labels[question.key]
+                by_theme.setdefault(theme, []).append(str(number))
+            named = "; ".join(f"{theme} {', '.join(numbers)}" for theme, numbers in by_theme.items())
+            rows.append(FrameworkRow(coverage.framework, coverage.ref, coverage.weakest, named))
+        return rows
+
+    @property
+    def sources(self) -> list[SourceCitation]:
+        counts: dict[tuple[str, str, int], int] = {}
+        for theme in self.themes:
+            for item in theme.questions:
+                for source in {(s.title, s.publisher, s.year) for s in item.question.sources.all()}:
+                    counts[source] = counts.get(source, 0) + 1
+        return [
+            SourceCitation(title=title, publisher=publisher, year=year, questions=count)
+            for (title, publisher, year), count in sorted(counts.items(), key=lambda entry: (-entry[0][2], entry[0][0]))
+        ]
 
     @property
     def has_history(self) -> bool:
         return any(len(trend.points) > 1 for trend in self.trends)
+
+    @property
+    def overall_trend(self) -> ThemeTrend | None:
+        return next((t for t in self.trends if t.key == OVERALL), None)
 
     @property
     def trend_rows(self) -> list[TrendRow]:
@@ -89,12 +259,102 @@ class Results:
         ]
 
 
+def _signed(value: float) -> str:
+    return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}"
+
+
+def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend], period: str) -> list[str]:
+    """Three messages for a chief executive, drawn from the figures: the critical alerts, the largest gaps to
+    target, and the change since last time."""
+    alerts = scores.critical_alerts
+    if alerts:
+        names = "; ".join(f"{q.text} (level {q.level})" for q in alerts[:3])
+        more = f", and {len(alerts) - 3} more" if len(alerts) > 3 else ""
+        first = (
+            f"{len(alerts)} baseline control{'s are' if len(alerts) != 1 else ' is'} not in place and "
+            f"should be fixed first: {names}{more}."
+        )
+    else:
+        first = (
+            "No critical alerts: every baseline control (such as backups and incident response) is at level 3 or above."
+        )
+    gaps = scores.biggest_gaps
+    if gaps:
+        listed = ", ".join(f"{t.title} ({t.score.shown:.1f} against a target of {t.target})" for t in gaps)
+        second = f"The largest gaps to target are in {listed}."
+    elif any(t.score.is_rankable for t in scores.themes):
+        second = "Every theme answered enough to judge has reached its target."
+    else:
+        second = "Too few questions are answered yet to say where the largest gaps are."
+    overall = next((t for t in trends if t.key == OVERALL), None)
+    changes = [t for t in trends if t.key != OVERALL and t.change is not None]
+    if overall is not None and overall.change is not None and overall.previous is not None:
+        earlier = overall.points[-2][0]
+        direction = "rose" if overall.change > 0 else ("fell" if overall.change < 0 else "stayed")
+        third = (
+            f"Overall maturity {direction} from {overall.previous:.1f} in {earlier} to {overall.current:.1f} "
+            f"in {period}" + ("." if direction != "stayed" else f" at {overall.current:.1f}.")
+        )
+        if direction == "stayed":
+            third = f"Overall maturity stayed at {overall.current:.1f}, as in {earlier}."
+        rise = max(changes, key=lambda t: t.change or 0.0, default=None)
+        fall = min(changes, key=lambda t: t.change or 0.0, default=None)
+        if rise is not None and (rise.change or 0) > 0:
+            third += f" The largest rise was in {rise.title} ({_signed(rise.change or 0)})"
+            if fall is not None and (fall.change or 0) < 0:
+                third += f" and the largest fall in {fall.title} ({_signed(fall.change or 0)})"
+            third += "."
+        elif fall is not None and (fall.change or 0) < 0:
+            third += f" The largest fall was in {fall.title} ({_signed(fall.change or 0)})."
+    else:
+        third = "This is the council's first assessment here, so there is no change to report yet."
+    return [first, second, third]
+
+
 def results_build(*, structure: AssessmentStructure) -> Results:
     """`structure` must be loaded with `with_detail=True`."""
     scores = score_assessment(scoring_input_for_assessment(structure=structure))
     assessment = structure.assessment
+    trends = council_trends(assessment=assessment, scores=scores)
+    benchmarks = peer_benchmarks(assessment=assessment, scores=scores)
+    same_type = benchmarks[0] if benchmarks and benchmarks[0].enough else None
+    medians = {t.key: t.median for t in same_type.themes} if same_type else {}
+    changes = {t.key: t.change for t in trends}
+    actions = list(assessment.actions.order_by("status", "due_date", "id"))
+    action_for_question: dict[str, Action] = {}
+    for action in actions:
+        if action.question_key and action.status != Action.Status.DONE:
+            action_for_question.setdefault(action.question_key, action)
+    themes = []
+    for progress in structure.themes:
+        theme_score = scores.theme(progress.theme.key)
+        questions = []
+        for number, (question, question_score) in enumerate(
+            zip(progress.questions, theme_score.questions, strict=True), start=1
+        ):
+            answer = structure.answers.get(question.id)
+            level = answer.level if answer else None
+            questions.append(
+                QuestionResult(
+                    number=number,
+                    question=question,
+                    answer=answer,
+                    score=question_score,
+                    descriptor=next((d.descriptor for d in question.levels.all() if d.level == level), ""),
+                    evidence_items=list(answer.evidence_items.all()) if answer else [],
+                )
+            )
+        themes.append(
+            ThemeDetail(
+                progress=progress,
+                score=theme_score,
+                questions=questions,
+                peer_median=medians.get(progress.theme.key),
+                change=changes.get(progress.theme.key),
+            )
+        )
     return Results(
-        assessment=structure.assessment,
+        assessment=assessment,
         structure=structure,
         scores=scores,
         radar=radar_chart(chart_id="theme-radar", themes=scores.themes),
@@ -102,20 +362,25 @@ def results_build(*, structure: AssessmentStructure) -> Results:
         pillar_bars=bar_chart(
             chart_id="pillar-bars",
             title="Score by Socitm pillar",
-            rows=[(p.label, p.score.value, None) for p in scores.pillars],
+            rows=[(p.label, p.score.shown, None) for p in scores.pillars],
         ),
-        themes=[
-            ThemeDetail(
-                progress=progress,
-                score=scores.theme(progress.theme.key),
-                items=[(q, structure.answers.get(q.id)) for q in progress.questions],
+        themes=themes,
+        trends=trends,
+        benchmarks=benchmarks,
+        benchmark_plots=[
+            BenchmarkPlot(
+                group=group,
+                plot=benchmark_strip_plot(chart_id=f"benchmark-{index}", group=group.name, themes=group.themes),
             )
-            for progress in structure.themes
+            for index, group in enumerate(benchmarks)
+            if group.enough and group.themes
         ],
-        trends=council_trends(assessment=assessment, scores=scores),
-        benchmarks=peer_benchmarks(assessment=assessment, scores=scores),
         events=list(assessment.events.select_related("actor").order_by("created_at", "id")),
-        actions=list(assessment.actions.order_by("status", "due_date", "id")),
+        actions=actions,
+        action_plan=[
+            PlannedAction(item=item, action=action_for_question.get(item.question_key)) for item in scores.action_plan
+        ],
+        key_messages=key_messages_build(scores=scores, trends=trends, period=assessment.period),
     )
 
 
@@ -124,7 +389,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
 logger = logging.getLogger(__name__)
 
 # Bump when the report's layout changes, so cached reports are rendered afresh.
-REPORT_LAYOUT_VERSION = 3
+REPORT_LAYOUT_VERSION = 4
 REPORT_BASE_URL = "file:///"
 STATIC_PREFIX = "file:///static/"
 
@@ -155,11 +420,12 @@ class ReportURLFetcher(URLFetcher):
         raise ReportFetchRefused(f"Reports may only use the service's own static files, not {url}")
 
 
-def report_filename(assessment: Assessment) -> str:
-    return f"{slugify(assessment.organisation.name)}-digital-maturity-{assessment.period.replace('/', '-')}.pdf"
+def report_filename(assessment: Assessment, *, include_evidence: bool = False) -> str:
+    stem = f"{slugify(assessment.organisation.name)}-digital-maturity-{assessment.period.replace('/', '-')}"
+    return f"{stem}-with-evidence.pdf" if include_evidence else f"{stem}.pdf"
 
 
-def report_html(*, results: Results) -> str:
+def report_html(*, results: Results, include_evidence: bool = False) -> str:
     assessment = results.assessment
     return render_to_string(
         "reports/assessment_report.html",
@@ -167,6 +433,7 @@ def report_html(*, results: Results) -> str:
             "results": results,
             "assessment": assessment,
             "scores": results.scores,
+            "include_evidence": include_evidence,
             "generated_at": timezone.localtime(),
             "service_name": settings.SERVICE_NAME,
             "peer_minimum": peer_group_minimum(),
@@ -174,30 +441,39 @@ def report_html(*, results: Results) -> str:
     )
 
 
-def report_pdf_render(*, results: Results, fetcher: ReportURLFetcher | None = None) -> bytes:
-    """Render the accessible, tagged PDF (PDF/UA-1)."""
+def report_pdf_render(
+    *, results: Results, include_evidence: bool = False, fetcher: ReportURLFetcher | None = None
+) -> bytes:
+    """Render the accessible, tagged PDF (PDF/UA-1). The evidence annex (every answer with its notes and
+    evidence items) is optional: it doubles the length."""
     document = HTML(
-        string=report_html(results=results), base_url=REPORT_BASE_URL, url_fetcher=fetcher or ReportURLFetcher()
+        string=report_html(results=results, include_evidence=include_evidence),
+        base_url=REPORT_BASE_URL,
+        url_fetcher=fetcher or ReportURLFetcher(),
     )
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def report_cache_key(assessment: Assessment) -> str:
+def report_cache_key(assessment: Assessment, *, include_evidence: bool = False) -> str:
     """Changes with the assessment (any saved answer, target or status moves `updated_at`) and with the
     latest stored score on its bank version, since another council's submission moves the benchmarks."""
     latest_scores = ThemeScoreRecord.objects.filter(assessment__bank_version_id=assessment.bank_version_id).aggregate(
         latest=Max("id")
     )["latest"]
-    return f"report-pdf:{assessment.pk}:{assessment.updated_at.timestamp()}:{latest_scores}:{REPORT_LAYOUT_VERSION}"
+    variant = "evidence" if include_evidence else "summary"
+    return (
+        f"report-pdf:{assessment.pk}:{assessment.updated_at.timestamp()}:{latest_scores}:{variant}:"
+        f"{REPORT_LAYOUT_VERSION}"
+    )
 
 
-def report_pdf_for_assessment(*, assessment: Assessment) -> bytes:
+def report_pdf_for_assessment(*, assessment: Assessment, include_evidence: bool = False) -> bytes:
     """The report for an assessment as it is now: from the cache when nothing has changed since it was last
     rendered (any saved answer or target moves `updated_at`), otherwise rendered and cached."""
-    key = report_cache_key(assessment)
+    key = report_cache_key(assessment, include_evidence=include_evidence)
     pdf = cache.get(key)
     if pdf is None:
         results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
-        pdf = report_pdf_render(results=results)
+        pdf = report_pdf_render(results=results, include_evidence=include_evidence)
         cache.set(key, pdf, timeout=60 * 60 * 24 * 7)
     return pdf

@@ -1,20 +1,50 @@
-"""Maturity scoring: pure Python, dataclasses in and out, no database access.
+"""Maturity scoring and the action plan: pure Python, dataclasses in and out, no database access.
 
 A selector (`assessment.selectors.scoring_input_for_assessment`) builds the input; the results page, the
 PDF report and the exports all render from the `AssessmentScores` this returns, so they cannot disagree.
-The method is explained, with a worked example, in docs/scoring.md.
+The rules, with a worked example, are in docs/scoring.md; each has a test in tests/services/test_scoring.py.
 """
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-BANDS = {1: "Initial", 2: "Developing", 3: "Defined", 4: "Embedded", 5: "Leading"}
+from assessment.models.levels import MaturityLevel
+
+BANDS = {level.value: str(level.label) for level in MaturityLevel}
 PILLARS = {"reset": "Reset", "renew": "Renew", "reform": "Reform", "resilient": "Resilient"}
-EFFORT_ORDER = {"quick_win": 0, "medium": 1, "major": 2}
 EFFORT_LABELS = {"quick_win": "Quick win", "medium": "Medium", "major": "Major"}
 HORIZONS = {"quick_win": "Next 3 months", "medium": "Next 12 months", "major": "Longer term"}
+
 UNVERIFIED_FROM_LEVEL = 3  # claims at this level or above need evidence behind them
+CRITICAL_ALERT_UP_TO_LEVEL = 2  # a critical question answered at 1 or 2 is a critical alert
+BAND_CAP_WITH_ALERT = MaturityLevel.DEVELOPING  # no average hides a baseline control that is not in place
+RANKING_MIN_COMPLETENESS = 0.6  # themes answered less than this are not called strengths or gaps
+SUMMARY_ACTIONS = 10  # the executive summary shows this many actions; the annex shows them all
+
+
+def shown(value: float | None) -> float | None:
+    """A score as the reader sees it: one decimal place. Comparisons and differences the reader can check
+    are made on these figures, so "2.5 → 3.0" is never called "+0.4"."""
+    return None if value is None else round(value, 1)
+
+
+def maturity_band(value: float | None) -> int | None:
+    """The band a score falls in: 1.0–1.9 Initial … 4.0–4.9 Embedded, 5.0 Leading, from the score as shown."""
+    if value is None:
+        return None
+    return min(5, max(1, math.floor(shown(value) or 0)))
+
+
+@dataclass(frozen=True)
+class ThemeInput:
+    key: str
+    title: str
+    weight: float
+    default_target: int  # the bank's target for this theme
+    target: int | None = None  # the council's lead's target; None means the bank's default applies
+    short_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -25,17 +55,11 @@ class QuestionInput:
     level: int | None  # None when unanswered or not applicable
     not_applicable: bool = False
     has_evidence: bool = False
+    critical: bool = False
+    target: int | None = None  # the council's lead's target for this one question, if set
     pillars: tuple[str, ...] = ()
-    frameworks: tuple[str, ...] = ()  # "Framework: ref"
+    frameworks: tuple[tuple[str, str], ...] = ()  # (framework, reference)
     text: str = ""
-
-
-@dataclass(frozen=True)
-class ThemeInput:
-    key: str
-    title: str
-    weight: float
-    target: int | None = None  # set by the lead; None means the default target
 
 
 @dataclass(frozen=True)
@@ -64,6 +88,10 @@ class Score:
         return self.value is not None
 
     @property
+    def shown(self) -> float | None:
+        return shown(self.value)
+
+    @property
     def band_level(self) -> int | None:
         return maturity_band(self.value)
 
@@ -76,37 +104,151 @@ class Score:
     def completeness(self) -> float:
         return self.answered / self.applicable if self.applicable else 0.0
 
+    @property
+    def is_rankable(self) -> bool:
+        """Enough of it is answered to call it a strength or a gap."""
+        return self.is_scored and self.completeness >= RANKING_MIN_COMPLETENESS
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    """One question's answer against its target, with the bank's next step for it."""
+
+    key: str
+    theme_key: str
+    text: str
+    weight: float
+    level: int | None
+    not_applicable: bool
+    target: int
+    target_source: str  # "question" (the lead's, for this question), "theme" (the lead's) or "bank"
+    critical: bool
+    unverified: bool
+    recommendation: RecommendationInput | None  # the next step from this level, when below target
+
+    @property
+    def is_answered(self) -> bool:
+        return self.level is not None or self.not_applicable
+
+    @property
+    def band(self) -> str | None:
+        return BANDS.get(self.level) if self.level is not None else None
+
+    @property
+    def shortfall(self) -> int:
+        """How many levels below its target this answer is (0 when at or above target, or unanswered)."""
+        return max(self.target - self.level, 0) if self.level is not None else 0
+
+    @property
+    def below_target(self) -> bool:
+        return self.shortfall > 0
+
+    @property
+    def critical_alert(self) -> bool:
+        return self.critical and self.level is not None and self.level <= CRITICAL_ALERT_UP_TO_LEVEL
+
 
 @dataclass(frozen=True)
 class ThemeScore:
     key: str
     title: str
+    short_title: str
     weight: float
     score: Score
-    target: int | None
-    target_is_default: bool
-    unverified: int
+    target: int
+    target_is_default: bool  # the bank's default, not set by the council's lead
+    questions: list[QuestionScore]
+
+    @property
+    def answered_questions(self) -> list[QuestionScore]:
+        return [q for q in self.questions if q.level is not None]
+
+    @property
+    def unverified(self) -> int:
+        return sum(1 for q in self.questions if q.unverified)
+
+    @property
+    def critical_alerts(self) -> list[QuestionScore]:
+        return [q for q in self.questions if q.critical_alert]
+
+    @property
+    def lowest_level(self) -> int | None:
+        return min((q.level for q in self.answered_questions if q.level is not None), default=None)
+
+    @property
+    def low_answers(self) -> int:
+        """Answers at level 1 or 2, so one strong answer cannot hide a weak one."""
+        return sum(1 for q in self.answered_questions if q.level is not None and q.level <= 2)
+
+    @property
+    def band_level(self) -> int | None:
+        """The score's band, capped at Developing while a critical alert stands."""
+        band = self.score.band_level
+        if band is not None and self.critical_alerts:
+            return min(band, BAND_CAP_WITH_ALERT)
+        return band
+
+    @property
+    def band(self) -> str | None:
+        return BANDS[self.band_level] if self.band_level is not None else None
+
+    @property
+    def band_is_capped(self) -> bool:
+        return self.band_level != self.score.band_level
 
     @property
     def gap(self) -> float | None:
-        """Target minus current score."""
-        if self.score.value is None or self.target is None:
-            return None
-        return self.target - self.score.value
+        """Target minus the score as shown (negative when above target)."""
+        value = self.score.shown
+        return None if value is None else round(self.target - value, 1)
 
     @property
-    def priority(self) -> float:
-        """How much closing this theme's gap matters: weight × gap (a negative gap counts as none)."""
-        return self.weight * max(self.gap or 0.0, 0.0)
+    def weighted_shortfall(self) -> float:
+        """How far the theme's answers fall short of their targets: the weighted mean over answered questions of
+        the levels below target (answers above target do not offset those below), times the theme's weight."""
+        answered = self.answered_questions
+        mean = weighted_mean((float(q.shortfall), q.weight) for q in answered)
+        return (mean or 0.0) * self.weight
+
+    @property
+    def status(self) -> str:
+        """The theme against its target, in words (the dashboard also shows it in colour)."""
+        if self.critical_alerts:
+            return "Critical alert"
+        if not self.score.is_rankable:
+            return "Not enough answers"
+        if self.gap is not None and self.gap <= 0:
+            return "At or above target"
+        if self.gap is not None and self.gap < 1:
+            return "Close to target"
+        return "Below target"
 
 
 @dataclass(frozen=True)
 class GroupScore:
-    """A score across themes: one Socitm pillar, or one reference in another framework."""
+    """A score across themes: one Socitm pillar."""
 
     key: str
     label: str
     score: Score
+
+
+@dataclass(frozen=True)
+class FrameworkCoverage:
+    """Which questions inform one reference in another framework, and the weakest answer among them. There is
+    no score: a framework such as Cyber Essentials is passed or not, and a few questions cannot certify it."""
+
+    framework: str
+    ref: str
+    questions: list[QuestionScore]
+
+    @property
+    def weakest(self) -> int | None:
+        return min((q.level for q in self.questions if q.level is not None), default=None)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for q in self.questions if q.level is not None)
 
 
 @dataclass(frozen=True)
@@ -115,11 +257,14 @@ class ActionItem:
     theme_key: str
     theme_title: str
     question_key: str
+    question_number: int  # its number within its theme, as the results and the report number questions
     question_text: str
     level: int
+    target: int
+    critical_alert: bool
     text: str
     effort: str
-    priority: float
+    priority: float  # (target − level) × question weight × theme weight
 
     @property
     def effort_label(self) -> str:
@@ -135,49 +280,53 @@ class AssessmentScores:
     overall: Score
     themes: list[ThemeScore] = field(default_factory=list)
     pillars: list[GroupScore] = field(default_factory=list)
-    frameworks: list[GroupScore] = field(default_factory=list)
-    unverified_questions: list[str] = field(default_factory=list)
+    frameworks: list[FrameworkCoverage] = field(default_factory=list)
     action_plan: list[ActionItem] = field(default_factory=list)
 
     def theme(self, key: str) -> ThemeScore:
         return next(t for t in self.themes if t.key == key)
 
     @property
+    def questions(self) -> list[QuestionScore]:
+        return [q for t in self.themes for q in t.questions]
+
+    @property
+    def unverified_questions(self) -> list[QuestionScore]:
+        return [q for q in self.questions if q.unverified]
+
+    @property
     def unverified(self) -> int:
         return len(self.unverified_questions)
 
     @property
+    def critical_alerts(self) -> list[QuestionScore]:
+        return [q for q in self.questions if q.critical_alert]
+
+    @property
     def strengths(self) -> list[ThemeScore]:
-        """The three highest-scoring themes."""
-        scored = [t for t in self.themes if t.score.is_scored]
-        return sorted(scored, key=lambda t: -(t.score.value or 0.0))[:3]
+        """Up to three themes furthest above their targets: answered enough to judge, at or above target, and
+        with no critical alert."""
+        candidates = [
+            t for t in self.themes if t.score.is_rankable and not t.critical_alerts and t.gap is not None and t.gap <= 0
+        ]
+        return sorted(candidates, key=lambda t: (t.gap, -t.weight))[:3]
 
     @property
     def biggest_gaps(self) -> list[ThemeScore]:
-        """The three themes where closing the gap to target matters most (weight × gap)."""
-        return sorted((t for t in self.themes if t.priority > 0), key=lambda t: -t.priority)[:3]
+        """Up to three themes whose answers fall furthest short of their targets, weighted by the theme's weight,
+        among themes answered enough to judge. Critical alerts come first."""
+        candidates = [t for t in self.themes if t.score.is_rankable and t.weighted_shortfall > 0]
+        return sorted(candidates, key=lambda t: (not t.critical_alerts, -t.weighted_shortfall))[:3]
+
+    @property
+    def summary_actions(self) -> list[ActionItem]:
+        return self.action_plan[:SUMMARY_ACTIONS]
 
     def action_plan_by_horizon(self) -> list[tuple[str, list[ActionItem]]]:
         return [
             (horizon, [item for item in self.action_plan if item.effort == effort])
             for effort, horizon in HORIZONS.items()
         ]
-
-
-def maturity_band(value: float | None) -> int | None:
-    """The band a score falls in: 1.0–1.9 Initial … 4.0–4.9 Embedded, 5.0 Leading.
-
-    Bands are taken from the score as shown, rounded to one decimal place, so a score shown as 3.0 is
-    always "Defined" even when it is 2.96 before rounding."""
-    if value is None:
-        return None
-    return min(5, max(1, math.floor(round(value, 1))))
-
-
-def default_target(score: Score) -> int | None:
-    """One band above where the theme is now, at most 5; no target for a theme with nothing scored."""
-    band = score.band_level
-    return None if band is None else min(5, band + 1)
 
 
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
@@ -189,7 +338,12 @@ def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
     return sum(value * weight for value, weight in pairs) / total_weight
 
 
-def _score(questions: list[QuestionInput]) -> Score:
+def natural_key(text: str) -> list[int | str]:
+    """Sort key that puts "Point 2" before "Point 10"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+
+
+def _score(questions: Iterable[QuestionInput]) -> Score:
     counted = [q for q in questions if not q.not_applicable]
     levelled = [(q.level, q.weight) for q in counted if q.level is not None]
     return Score(
@@ -199,47 +353,63 @@ def _score(questions: list[QuestionInput]) -> Score:
     )
 
 
-def _is_unverified(question: QuestionInput) -> bool:
-    return question.level is not None and question.level >= UNVERIFIED_FROM_LEVEL and not question.has_evidence
-
-
-def _action_plan(
-    scoring_input: ScoringInput, themes: list[ThemeScore], questions: list[QuestionInput]
-) -> list[ActionItem]:
-    """The recommendation for each answered question's level, ranked by its theme's weight × gap, then quick
-    wins first, then bank order (theme, then question), so equal priorities always come out the same way."""
-    theme_by_key = {t.key: t for t in themes}
-    theme_order = {t.key: index for index, t in enumerate(scoring_input.themes)}
-    question_order = {q.key: index for index, q in enumerate(questions)}
-    recommendation = {(r.question_key, r.level): r for r in scoring_input.recommendations}
-    candidates = []
-    for question in questions:
-        if question.level is None:
-            continue
-        rec = recommendation.get((question.key, question.level))
-        if rec is not None:
-            candidates.append((question, question.level, rec, theme_by_key[question.theme_key]))
-    candidates.sort(
-        key=lambda c: (
-            -c[3].priority,
-            EFFORT_ORDER[c[2].effort],
-            theme_order[c[3].key],
-            question_order[c[0].key],
-        )
+def _question_score(
+    question: QuestionInput, theme: ThemeInput, recommendations: dict[tuple[str, int], RecommendationInput]
+) -> QuestionScore:
+    if question.target is not None:
+        target, source = question.target, "question"
+    elif theme.target is not None:
+        target, source = theme.target, "theme"
+    else:
+        target, source = theme.default_target, "bank"
+    below = question.level is not None and question.level < target
+    return QuestionScore(
+        key=question.key,
+        theme_key=question.theme_key,
+        text=question.text,
+        weight=question.weight,
+        level=question.level,
+        not_applicable=question.not_applicable,
+        target=target,
+        target_source=source,
+        critical=question.critical,
+        unverified=(
+            question.level is not None and question.level >= UNVERIFIED_FROM_LEVEL and not question.has_evidence
+        ),
+        recommendation=recommendations.get((question.key, question.level)) if below and question.level else None,
     )
+
+
+def _action_plan(themes: list[ThemeScore]) -> list[ActionItem]:
+    """One item per answered question below its target. Critical alerts first, then by (target − level) ×
+    question weight × theme weight, then bank order, so equal priorities always come out the same way.
+    Nothing at or above its target enters the plan."""
+    candidates = []
+    for theme_index, theme in enumerate(themes):
+        for question_index, question in enumerate(theme.questions):
+            if question.recommendation is None or question.level is None:
+                continue
+            priority = question.shortfall * question.weight * theme.weight
+            order = (not question.critical_alert, -priority, theme_index, question_index)
+            candidates.append((order, theme, question, priority, question_index + 1))
+    candidates.sort(key=lambda candidate: candidate[0])
     return [
         ActionItem(
             rank=rank,
             theme_key=theme.key,
             theme_title=theme.title,
             question_key=question.key,
+            question_number=number,
             question_text=question.text,
-            level=level,
-            text=rec.text,
-            effort=rec.effort,
-            priority=theme.priority,
+            level=question.level,
+            target=question.target,
+            critical_alert=question.critical_alert,
+            text=question.recommendation.text,
+            effort=question.recommendation.effort,
+            priority=round(priority, 4),
         )
-        for rank, (question, level, rec, theme) in enumerate(candidates, start=1)
+        for rank, (_, theme, question, priority, number) in enumerate(candidates, start=1)
+        if question.recommendation is not None and question.level is not None
     ]
 
 
@@ -247,42 +417,49 @@ def score_assessment(scoring_input: ScoringInput) -> AssessmentScores:
     """Theme score: weighted mean of the levels of answered, applicable questions.
     Overall score: weighted mean of the scored themes' scores, by theme weight.
     Not-applicable and unanswered questions count in neither numerator nor denominator."""
+    recommendations = {(r.question_key, r.level): r for r in scoring_input.recommendations}
     by_theme: dict[str, list[QuestionInput]] = {t.key: [] for t in scoring_input.themes}
     for question in scoring_input.questions:
         by_theme.setdefault(question.theme_key, []).append(question)
-    themes = []
-    for theme in scoring_input.themes:
-        score = _score(by_theme[theme.key])
-        themes.append(
-            ThemeScore(
-                key=theme.key,
-                title=theme.title,
-                weight=theme.weight,
-                score=score,
-                target=theme.target if theme.target is not None else default_target(score),
-                target_is_default=theme.target is None,
-                unverified=sum(1 for q in by_theme[theme.key] if _is_unverified(q)),
-            )
+    themes = [
+        ThemeScore(
+            key=theme.key,
+            title=theme.title,
+            short_title=theme.short_title or theme.title,
+            weight=theme.weight,
+            score=_score(by_theme[theme.key]),
+            target=theme.target if theme.target is not None else theme.default_target,
+            target_is_default=theme.target is None,
+            questions=[_question_score(q, theme, recommendations) for q in by_theme[theme.key]],
         )
+        for theme in scoring_input.themes
+    ]
     overall = Score(
         value=weighted_mean((t.score.value, t.weight) for t in themes if t.score.value is not None),
         answered=sum(t.score.answered for t in themes),
         applicable=sum(t.score.applicable for t in themes),
     )
     pillars = [
-        GroupScore(key=key, label=label, score=_score([q for q in scoring_input.questions if key in q.pillars]))
+        GroupScore(key=key, label=label, score=_score(q for q in scoring_input.questions if key in q.pillars))
         for key, label in PILLARS.items()
     ]
-    references = sorted({ref for q in scoring_input.questions for ref in q.frameworks})
+    question_scores = {q.key: q for t in themes for q in t.questions}
+    references = sorted(
+        {ref for q in scoring_input.questions for ref in q.frameworks},
+        key=lambda ref: (natural_key(ref[0]), natural_key(ref[1])),
+    )
     frameworks = [
-        GroupScore(key=ref, label=ref, score=_score([q for q in scoring_input.questions if ref in q.frameworks]))
-        for ref in references
+        FrameworkCoverage(
+            framework=framework,
+            ref=ref,
+            questions=[question_scores[q.key] for q in scoring_input.questions if (framework, ref) in q.frameworks],
+        )
+        for framework, ref in references
     ]
     return AssessmentScores(
         overall=overall,
         themes=themes,
         pillars=pillars,
         frameworks=frameworks,
-        unverified_questions=[q.key for q in scoring_input.questions if _is_unverified(q)],
-        action_plan=_action_plan(scoring_input, themes, scoring_input.questions),
+        action_plan=_action_plan(themes),
     )

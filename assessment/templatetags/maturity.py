@@ -1,6 +1,6 @@
 from django import template
 
-from assessment.services.scoring import BANDS, maturity_band
+from assessment.services.scoring import BANDS, EFFORT_LABELS, Score, maturity_band
 
 register = template.Library()
 
@@ -15,6 +15,34 @@ def band_name(level: int | None) -> str:
 def score(value: float | None) -> str:
     """A score to one decimal place, or "Not scored" when nothing was answered at a level."""
     return "Not scored" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def basis(score: Score) -> str:
+    """A score with what it rests on: "3.1 from 7 of 8", or "Not scored (0 of 8 answered)"."""
+    if score.value is None:
+        return f"Not scored ({score.answered} of {score.applicable} answered)"
+    return f"{score.value:.1f} from {score.answered} of {score.applicable}"
+
+
+STATUS_COLOURS = {
+    "Critical alert": "red",
+    "Below target": "orange",
+    "Close to target": "yellow",
+    "At or above target": "green",
+    "Not enough answers": "grey",
+}
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    """The GOV.UK tag colour for a theme's status against its target (the words are always shown too)."""
+    return STATUS_COLOURS.get(status, "grey")
+
+
+@register.filter
+def effort_label(effort: str) -> str:
+    return EFFORT_LABELS.get(effort, effort).lower()
 
 
 @register.filter

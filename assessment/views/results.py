@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from assessment import selectors
-from assessment.forms import ThemeTargetsForm
-from assessment.services.assessments import TARGET_SETTERS, theme_targets_set
+from assessment.forms import TargetChoice, TargetsForm
+from assessment.services.assessments import TARGET_SETTERS, question_targets_set, theme_targets_set
 from assessment.services.benchmarks import peer_group_minimum
-from assessment.services.exports import table_for, to_csv, to_xlsx
+from assessment.services.exports import EXPORT_KINDS, table_for, to_csv, to_xlsx
 from assessment.services.reports import report_filename, report_pdf_for_assessment, results_build
+from assessment.templatetags.maturity import basis
 from assessment.views import AuthenticatedHttpRequest
 
 
@@ -42,8 +43,12 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @login_required
 def assessment_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    response = HttpResponse(report_pdf_for_assessment(assessment=assessment), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(assessment)}"'
+    include_evidence = request.GET.get("evidence") == "1"
+    pdf = report_pdf_for_assessment(assessment=assessment, include_evidence=include_evidence)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{report_filename(assessment, include_evidence=include_evidence)}"'
+    )
     return response
 
 
@@ -55,7 +60,7 @@ EXPORT_TYPES = {
 
 @login_required
 def assessment_export(request: AuthenticatedHttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
-    if kind not in ("answers", "scores") or fmt not in EXPORT_TYPES:
+    if kind not in EXPORT_KINDS or fmt not in EXPORT_TYPES:
         raise Http404("No such export")
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
@@ -67,6 +72,19 @@ def assessment_export(request: AuthenticatedHttpRequest, pk: int, kind: str, fmt
     return response
 
 
+def _targets_page(request, *, assessment, choices, save, template_context: dict) -> HttpResponse:
+    form = TargetsForm(request.POST if request.method == "POST" else None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.levels())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The targets have been saved.")
+            return redirect("assessment_results", pk=assessment.pk)
+    return render(request, "assessment/targets.html", {"assessment": assessment, "form": form, **template_context})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -74,19 +92,51 @@ def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if not _can_set_targets(request, assessment):
         raise PermissionDenied("Only the council's lead can set targets")
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
-    themes = [detail.progress.theme for detail in results.themes]
-    form = ThemeTargetsForm(
-        request.POST if request.method == "POST" else None,
-        themes=themes,
-        current={t.theme_id: t.level for t in results.structure.targets.values()},
-        scores={s.key: s for s in results.scores.themes},
+    choices = [
+        TargetChoice(
+            obj=detail.theme,
+            field_name=f"theme-{detail.theme.id}",
+            label=detail.theme.title,
+            hint=f"Score now: {basis(detail.score.score)}.",
+            default_label=f"The question bank's target (level {detail.theme.default_target})",
+            current=target.level if (target := results.structure.targets.get(detail.theme.id)) else None,
+        )
+        for detail in results.themes
+    ]
+    return _targets_page(
+        request,
+        assessment=assessment,
+        choices=choices,
+        save=lambda levels: theme_targets_set(assessment=assessment, user=request.user, levels=levels),
+        template_context={"themes": [detail.theme for detail in results.themes], "theme": None},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            theme_targets_set(assessment=assessment, user=request.user, levels=form.levels())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The targets have been saved.")
-            return redirect("assessment_results", pk=assessment.pk)
-    return render(request, "assessment/targets.html", {"assessment": assessment, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_question_targets(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    if not _can_set_targets(request, assessment):
+        raise PermissionDenied("Only the council's lead can set targets")
+    results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
+    detail = next((d for d in results.themes if d.theme.key == theme_key), None)
+    if detail is None:
+        raise Http404("No such theme in this assessment")
+    choices = [
+        TargetChoice(
+            obj=item.question,
+            field_name=f"question-{item.question.id}",
+            label=f"{item.number}. {item.question.text}",
+            hint=f"Answer now: {f'level {item.score.level}' if item.score.level else 'not answered at a level'}.",
+            default_label=f"The theme's target (level {detail.score.target})",
+            current=target.level if (target := results.structure.question_targets.get(item.question.id)) else None,
+        )
+        for item in detail.questions
+    ]
+    return _targets_page(
+        request,
+        assessment=assessment,
+        choices=choices,
+        save=lambda levels: question_targets_set(assessment=assessment, user=request.user, levels=levels),
+        template_context={"themes": [], "theme": detail.theme},
+    )

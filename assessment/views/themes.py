@@ -8,8 +8,8 @@ from django.utils.formats import time_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
-from assessment.forms import NOT_APPLICABLE, AutosaveForm, ThemeAnswersForm
-from assessment.models import Answer
+from assessment.forms import AutosaveForm, ThemeAnswersForm
+from assessment.models import Answer, level_encode
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
 from assessment.services.permissions import LEADS, has_role
 from assessment.views import AuthenticatedHttpRequest
@@ -86,7 +86,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
 
 def _answer_json(answer: Answer) -> dict:
     return {
-        "level": NOT_APPLICABLE if answer.is_not_applicable else (str(answer.level) if answer.level else ""),
+        "level": level_encode(level=answer.level, not_applicable=answer.is_not_applicable),
         "evidence": answer.evidence,
         "version": answer.version,
         "answered_by": answer.answered_by.get_full_name() if answer.answered_by else "",
@@ -106,11 +106,11 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     question = next((q for t in structure.themes for q in t.questions if q.id == form.cleaned_data["question"]), None)
     if question is None:
         return JsonResponse({"errors": ["This question is not part of this assessment"]}, status=400)
-    level = form.cleaned_data["level"]
+    level, not_applicable = form.cleaned_data["level"]
     change = AnswerChange(
         question=question,
-        level=int(level) if level not in ("", NOT_APPLICABLE) else None,
-        not_applicable=level == NOT_APPLICABLE,
+        level=level,
+        not_applicable=not_applicable,
         evidence=form.cleaned_data["evidence"].replace("\r\n", "\n"),
         expected_version=form.cleaned_data["version"],
     )

@@ -30,9 +30,10 @@ def test_import_reports_every_problem_and_imports_nothing(tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("import_question_bank", str(bad))
     message = str(error.value)
-    assert "bank.key: use lowercase letters" in message
-    assert "bank.title: is required and must be text" in message
-    assert "questions: must be a non-empty list" in message
+    assert "bank.key: use lowercase letters, numbers and hyphens only" in message
+    assert "bank.title: Input should be a valid string" in message
+    assert "themes[0] (t).short_title: Field required" in message
+    assert "themes[0] (t).questions: List should have at least 1 item" in message
     assert not BankVersion.objects.exists()
 
 

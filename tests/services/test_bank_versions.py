@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from assessment.models import Assessment, BankVersion, LevelDescriptor, Question, Source
+from assessment.services.bank_files import IMPORT_MAX_BYTES, bank_file_parse
 from assessment.services.question_banks import (
-    IMPORT_MAX_BYTES,
     BankVersionNotEditable,
     BankVersionStateError,
     QuestionBankInvalid,
@@ -18,7 +18,6 @@ from assessment.services.question_banks import (
     bank_version_retire,
     bank_version_serialise,
     question_bank_import,
-    question_bank_parse,
 )
 from tests.factories import AssessmentFactory
 
@@ -72,13 +71,14 @@ def test_publishing_lists_every_problem_at_once_and_changes_nothing(published):
     first, second = draft.questions.order_by("id")[:2]
     LevelDescriptor.objects.filter(question=first, level=5).delete()
     Source.objects.filter(question=second).delete()
+    Question.objects.filter(pk=second.pk).update(frameworks=[])
     second.recommendations.filter(level=1).delete()
     with pytest.raises(QuestionBankInvalid) as invalid:
         bank_version_publish(version=draft)
     text = "\n".join(invalid.value.problems)
-    assert f"({first.key}).levels: must have exactly five descriptors" in text
-    assert f"({second.key}).sources: at least one source is required" in text
-    assert f"({second.key}).recommendations: must have exactly one recommendation" in text
+    assert f"({first.key}).levels: must have exactly one descriptor for each level from 1 to 5" in text
+    assert f"({second.key}).sources: cite at least one source" in text
+    assert f"({second.key}).recommendations: must have exactly one recommendation for each level" in text
     draft.refresh_from_db()
     published.refresh_from_db()
     assert draft.status == BankVersion.Status.DRAFT and published.status == BankVersion.Status.PUBLISHED
@@ -105,26 +105,28 @@ def test_changes_to_a_draft_are_recorded_with_who_and_when(published, council):
 
 def test_export_has_the_documented_shape(published):
     data = bank_version_export(version=published)
-    assert set(data["bank"]) == {"key", "title", "version", "status", "published_at"}
+    assert set(data["bank"]) == {"key", "title", "description", "version", "status", "published_at"}
     question = data["themes"][0]["questions"][0]
     assert list(question) == [
-        "key", "text", "guidance", "weight", "applies_to", "allows_not_applicable", "levels",
+        "key", "text", "guidance", "weight", "applies_to", "allows_not_applicable", "critical", "levels",
         "recommendations", "pillars", "frameworks", "sources", "replaces",
     ]  # fmt: skip
-    assert set(data["themes"][0]) == {"key", "title", "description", "weight", "questions"}
+    assert list(data["themes"][0]) == [
+        "key", "title", "short_title", "description", "weight", "default_target", "questions",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_round_trip_export_then_import_gives_an_identical_version(published, fmt):
     text = bank_version_serialise(version=published, fmt=fmt)
-    draft = question_bank_import(data=question_bank_parse(content=text.encode(), filename=f"bank.{fmt}"))
+    draft = question_bank_import(data=bank_file_parse(content=text.encode(), filename=f"bank.{fmt}"))
     assert draft.status == BankVersion.Status.DRAFT and draft.number == 2
     assert content(bank_version_export(version=draft)) == content(bank_version_export(version=published))
 
 
 def import_problems(text: str, filename: str = "bank.yaml") -> list[str]:
     with pytest.raises(QuestionBankInvalid) as invalid:
-        question_bank_import(data=question_bank_parse(content=text.encode(), filename=filename))
+        question_bank_import(data=bank_file_parse(content=text.encode(), filename=filename))
     return invalid.value.problems
 
 
@@ -155,9 +157,11 @@ def test_wrong_types_missing_descriptors_and_duplicate_keys_are_all_reported(pub
     first_theme["questions"][2]["key"] = first_theme["questions"][3]["key"]
     data["themes"][1]["key"] = first_theme["key"]
     problems = "\n".join(import_problems(json.dumps(data), filename="bank.json"))
-    assert "questions[0]" in problems and "weight: must be a number greater than 0" in problems
-    assert "allows_not_applicable: must be true or false" in problems
-    assert "questions[1]" in problems and "levels: must have exactly five descriptors" in problems
+    key = first_theme["key"]
+    assert f"themes[0] ({key}).questions[0] ({first_theme['questions'][0]['key']}).weight: must be a number" in problems
+    assert "allows_not_applicable: Input should be a valid boolean" in problems
+    assert "questions[1]" in problems
+    assert "levels: must have exactly one descriptor for each level from 1 to 5 (found levels [1, 2, 3])" in problems
     assert "is used by more than one question" in problems
     assert "is used by more than one theme" in problems
     assert BankVersion.objects.count() == 1  # nothing partly imported

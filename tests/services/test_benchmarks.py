@@ -4,17 +4,33 @@ import pytest
 
 from assessment.models import Assessment
 from assessment.selectors import assessment_structure
-from assessment.services.benchmarks import peer_benchmarks, peer_group_minimum, score_records_store, sector_medians
+from assessment.services.benchmarks import (
+    ThemeBenchmark,
+    ThemeTrend,
+    peer_benchmarks,
+    peer_group_minimum,
+    score_records_store,
+    sector_medians,
+)
 from assessment.services.reports import results_build
-from assessment.services.scoring import AssessmentScores, Score, ThemeScore
+from assessment.services.scoring import AssessmentScores, QuestionScore, Score, ThemeScore
 from tests.factories import AssessmentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
+# The questions of the `bank` fixture that apply to a county council; a district council is not asked care-data.
+COUNTY_QUESTIONS = {"hybrid-working": ["devices", "connectivity"], "cyber-security": ["backups", "care-data"]}
+DISTRICT_QUESTIONS = {"hybrid-working": ["devices", "connectivity"], "cyber-security": ["backups"]}
 
-def scores(overall: float, hybrid: float, cyber: float) -> AssessmentScores:
+
+def scores(overall: float, hybrid: float, cyber: float, questions=None) -> AssessmentScores:
+    questions = questions or COUNTY_QUESTIONS
+
     def theme(key, title, value):
-        return ThemeScore(key, title, 1, Score(value, 2, 2), None, True, 0)
+        asked = [
+            QuestionScore(k, key, k, 1, 3, False, 3, "bank", False, False, None) for k in questions[key]
+        ]  # fmt: skip
+        return ThemeScore(key, title, title, 1, Score(value, len(asked), len(asked)), 3, True, asked)
 
     return AssessmentScores(
         overall=Score(overall, 4, 4),
@@ -26,7 +42,8 @@ def peer(bank, council_type="county", nation="england", value=3.0, period="2025/
     organisation = OrganisationFactory(council_type=council_type, nation=nation)
     assessment = AssessmentFactory(organisation=organisation, bank_version=bank.version, period=period, status=status,
                                    submitted_at="2026-01-01T00:00Z", signed_off_at="2026-01-02T00:00Z")  # fmt: skip
-    score_records_store(assessment=assessment, scores=scores(value, value, value))
+    asked = DISTRICT_QUESTIONS if council_type == "district" else COUNTY_QUESTIONS
+    score_records_store(assessment=assessment, scores=scores(value, value, value, asked))
     return assessment
 
 
@@ -51,8 +68,43 @@ def test_five_councils_give_median_and_quartiles_and_where_the_council_sits(asse
     assert county.enough and county.councils == 5
     overall = county.themes[0]
     assert (overall.lower_quartile, overall.median, overall.upper_quartile) == (2.0, 3.0, 4.0)
-    assert overall.position == "Between the median and the upper quartile"
+    assert overall.position == "Level with the median"
     assert result["All councils"].councils == 6
+
+
+def test_only_councils_asked_the_same_questions_are_compared(assessment, bank):
+    # Five county councils at 1 … 5 and one district council at 5, which was not asked the care question.
+    for value in (1.0, 2.0, 3.0, 4.0, 5.0):
+        peer(bank, value=value)
+    peer(bank, council_type="district", value=5.0)
+    every = {t.key: t for t in groups(assessment)["All councils"].themes}
+    # Hybrid working asks everyone the same questions: all six count. Cyber and the overall score do not.
+    assert every["hybrid-working"].councils == 6 and every["hybrid-working"].median == 3.5
+    assert every["cyber-security"].councils == 5 and every["cyber-security"].median == 3.0
+    assert every[""].councils == 5
+
+
+@pytest.mark.parametrize(
+    ("own", "quartiles", "position"),
+    [
+        (2.9, (3.0, 3.0, 3.0), "Below the typical score (3.0)"),
+        (3.04, (2.96, 3.0, 3.01), "The same as the typical score (3.0)"),
+        (3.0, (2.5, 3.0, 3.5), "Level with the median"),
+        (2.5, (2.5, 3.0, 3.5), "Level with the lower quartile"),
+        (2.54, (2.5, 3.0, 3.5), "Level with the lower quartile"),  # as shown: 2.5 and 2.5
+        (2.4, (2.5, 3.0, 3.5), "Below the lower quartile"),
+        (3.2, (2.5, 3.0, 3.5), "Between the median and the upper quartile"),
+        (3.6, (2.5, 3.0, 3.5), "Above the upper quartile"),
+    ],
+)
+def test_where_the_council_sits_is_judged_on_the_figures_as_shown_and_ties_are_ties(own, quartiles, position):
+    assert ThemeBenchmark("k", "T", "T", 5, *quartiles, own=own).position == position
+
+
+def test_change_since_last_time_is_the_difference_of_the_scores_as_shown():
+    # 2.54 and 2.96 are shown as 2.5 and 3.0: the change is +0.5, not the +0.4 the raw figures give.
+    assert ThemeTrend("k", "T", "T", [("2025/26", 2.54), ("2026/27", 2.96)]).change == 0.5
+    assert ThemeTrend("k", "T", "T", [("2025/26", 3.26), ("2026/27", 3.34)]).change == 0.0
 
 
 def test_only_each_councils_latest_counted_assessment_on_the_same_version_counts(assessment, bank):

@@ -1,13 +1,16 @@
-"""The PDF report: right, readable by machines and people, and rendered without touching the network."""
+"""The PDF report: what a chief executive reads first, laid out so nothing is orphaned or cut, readable by machines
+and people, and rendered without touching the network."""
 
 import io
+import re
 from unittest import mock
 
 import pypdf
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
-from assessment.models import Answer
+from assessment.models import Action, Answer, Assessment, Organisation, Question
 from assessment.selectors import assessment_structure
 from assessment.services import reports
 from assessment.services.assessments import AnswerChange, answers_save
@@ -19,7 +22,12 @@ from assessment.services.reports import (
     report_pdf_render,
     results_build,
 )
-from tests.factories import AnswerFactory, EvidenceItemFactory
+from tests.factories import AnswerFactory, EvidenceItemFactory, MembershipFactory
+
+EVIDENCE_400 = (
+    "Evidence reviewed by the digital board: the approved strategy, the last four quarterly performance reports, "
+    "the internal audit findings and the staff survey results, with links held on the intranet. "
+) * 2
 
 
 @pytest.fixture(autouse=True)
@@ -37,13 +45,18 @@ def answered(assessment, bank, council):
     return assessment
 
 
-def render(assessment, fetcher=None) -> pypdf.PdfReader:
+def render(assessment, fetcher=None, include_evidence=False) -> pypdf.PdfReader:
     results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
-    return pypdf.PdfReader(io.BytesIO(report_pdf_render(results=results, fetcher=fetcher)))
+    pdf = report_pdf_render(results=results, fetcher=fetcher, include_evidence=include_evidence)
+    return pypdf.PdfReader(io.BytesIO(pdf))
+
+
+def pages_of(reader: pypdf.PdfReader) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 def text_of(reader: pypdf.PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return "\n".join(pages_of(reader))
 
 
 def test_report_text_has_the_council_every_theme_and_the_action_plan(answered, bank):
@@ -52,31 +65,52 @@ def test_report_text_has_the_council_every_theme_and_the_action_plan(answered, b
     assert "Exampleshire County Council" in text
     for theme in bank.themes:
         assert theme.title in text
-    assert "Action plan" in text and "Step from level 4 of devices" in text
-    assert "1 unverified claim" in text  # the level-3 answer with no evidence item
+    assert "Annex A: the full action plan" in text and "Step from level 1 of connectivity" in text
     assert f"Page 2 of {len(reader.pages)}" in text
 
 
-def test_report_lists_the_actions_the_council_has_taken_on(answered):
-    from assessment.models import Action
-
-    Action.objects.create(assessment=answered, text="Publish the device policy", owner="Head of IT")
+def test_report_lists_the_actions_the_council_has_taken_on_with_their_owners(answered):
+    Action.objects.create(assessment=answered, question_key="connectivity", text="Fix home broadband", owner="Ann Lee")
     text = text_of(render(answered))
-    assert "Actions the council has taken on" in text and "Publish the device policy" in text
+    assert "Actions the council has taken on" in text and "Fix home broadband" in text
+    assert "Ann Lee" in text.split("Top ")[1]  # the owner is on the summary's top actions
 
 
 def test_report_agrees_with_the_scoring(answered):
     # Hybrid working: (4×2 + 1×1) / 3 = 3.0; cyber: (3 + 2) / 2 = 2.5; overall (3.0 + 2.5) / 2 = 2.75 → 2.8
-    text = text_of(render(answered))
-    assert "2.8 out of 5: level 2, Developing" in text
-    assert "3.0" in text and "2.5" in text
+    first_page = pages_of(render(answered))[0]
+    assert "2.8 out of 5 Level 2: Developing" in first_page
+    assert "Hybrid working 3.0 from 2 of 2 3" in first_page  # the dashboard: score, what it rests on, target
+    assert "Cyber security 2.5 from 2 of 2 3" in first_page
+
+
+def test_a_draft_is_provisional_on_every_page(assessment, bank, council):
+    AnswerFactory(assessment=assessment, question=bank.questions[0], level=4)
+    pages = pages_of(render(assessment))
+    assert all("Provisional: 1 of 4 questions answered" in page for page in pages)
+
+
+def test_a_signed_off_report_says_who_signed_it_off(answered, council):
+    Assessment.objects.filter(pk=answered.pk).update(
+        status=Assessment.Status.SIGNED_OFF,
+        submitted_at=timezone.now(),
+        signed_off_at=timezone.now(),
+        signed_off_by=council.lead,
+    )
+    answered.refresh_from_db()
+    first_page = pages_of(render(answered))[0]
+    assert f"signed off {timezone.localdate():%-d %B %Y} by {council.lead.get_full_name()}" in first_page
+    assert "Provisional" not in first_page
 
 
 def test_report_has_bookmarks_metadata_language_and_tags(answered, bank):
     reader = render(answered)
-    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert bookmarks[:3] == ["Cover", "Contents", "Executive summary"]
-    assert "1. Hybrid working" in bookmarks and "Action plan" in bookmarks
+    outline = reader.outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert top[:3] == ["Summary", "Strengths and gaps", "Top 2 actions"]
+    assert "Theme by theme" in top and "Annex A: the full action plan" in top
+    themes = next(item for item in outline if isinstance(item, list))
+    assert [item.title for item in themes] == ["1. Hybrid working", "2. Cyber security"]
     assert reader.metadata.title == "Exampleshire County Council: digital maturity assessment 2026/27"
     assert reader.metadata.author == "Exampleshire County Council"
     root = reader.trailer["/Root"]
@@ -89,8 +123,9 @@ def test_the_fetcher_refuses_anything_but_static_files_and_data_uris():
     fetcher = ReportURLFetcher()
     for url in ["http://169.254.169.254/latest/meta-data/", "https://example.com/x.png", "file:///etc/passwd",
                 "file:///static/../../etc/passwd", "ftp://example.com/x"]:  # fmt: skip
-        with pytest.raises((ReportFetchRefused, ValueError)):
+        with pytest.raises(ReportFetchRefused):
             fetcher.fetch(url)
+    assert fetcher.refused[0] == "http://169.254.169.254/latest/meta-data/"
     assert fetcher.fetch("file:///static/css/report.css").read().startswith(b"/*")
     assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
 
@@ -100,17 +135,18 @@ def test_markup_smuggled_into_evidence_is_printed_as_text_and_fetches_nothing(as
     AnswerFactory(assessment=assessment, question=bank.questions[0], level=2, evidence=smuggled)
     fetcher = ReportURLFetcher()
     with mock.patch("urllib.request.OpenerDirector.open", side_effect=AssertionError("network used")) as opened:
-        text = text_of(render(assessment, fetcher=fetcher))
-    assert '<img src="http://127.0.0.1:9/steal.png">' in text.replace("\n", "")
+        text = text_of(render(assessment, fetcher=fetcher, include_evidence=True))
+    assert '<img src="http://127.0.0.1:9/steal.png">' in text.replace(" ", "").replace("imgsrc", "img src")
     assert fetcher.refused == []  # never even asked: the markup was escaped
     assert not opened.called
 
 
-def test_download_name():
+def test_download_names():
     council = mock.Mock()
     council.organisation.name = "Exampleshire County Council"
     council.period = "2026/27"
     assert report_filename(council) == "exampleshire-county-council-digital-maturity-2026-27.pdf"
+    assert report_filename(council, include_evidence=True).endswith("2026-27-with-evidence.pdf")
 
 
 def test_an_unchanged_assessment_is_not_rendered_twice_and_a_change_renders_afresh(answered, bank, council):
@@ -119,6 +155,8 @@ def test_an_unchanged_assessment_is_not_rendered_twice_and_a_change_renders_afre
         answered.refresh_from_db()
         second = report_pdf_for_assessment(assessment=answered)
         assert rendered.call_count == 1 and first == second
+        report_pdf_for_assessment(assessment=answered, include_evidence=True)
+        assert rendered.call_count == 2  # the version with the evidence annex is a different report
 
         answer = Answer.objects.get(assessment=answered, question=bank.questions[0])
         change = AnswerChange(question=bank.questions[0], level=5, not_applicable=False, evidence="New policy",
@@ -126,7 +164,7 @@ def test_an_unchanged_assessment_is_not_rendered_twice_and_a_change_renders_afre
         answers_save(assessment=answered, user=council.officer, changes=[change])
         answered.refresh_from_db()
         report_pdf_for_assessment(assessment=answered)
-        assert rendered.call_count == 2
+        assert rendered.call_count == 3
 
 
 def test_another_councils_submission_renders_the_report_afresh(answered, bank):
@@ -140,3 +178,79 @@ def test_another_councils_submission_renders_the_report_afresh(answered, bank):
         score_records_store(assessment=peer, scores=scores(3.0, 3.0, 3.0))  # the benchmarks may have moved
         report_pdf_for_assessment(assessment=answered)
         assert rendered.call_count == 2
+
+
+# The full bank, as a council would download it ------------------------------------------------------------
+
+
+@pytest.fixture
+def full_assessment(published, council):
+    """Every question of the shipped bank answered at level 4 with about 400 characters of evidence, except one
+    critical question at level 1 and one question at level 5."""
+    MembershipFactory(organisation=council.organisation, role="lead")
+    assessment = Assessment.objects.create(
+        organisation=council.organisation, bank_version=published, period="2026/27", created_by=council.officer
+    )
+    questions = list(published.questions.order_by("theme__position", "position"))
+    critical = next(q for q in questions if q.key == "cyber-incident-response")
+    top = questions[0]
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            question=q,
+            level=1 if q == critical else 5 if q == top else 4,
+            evidence=EVIDENCE_400,
+            answered_by=council.officer,
+            answered_at=timezone.now(),
+        )
+        for q in questions
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted", submitted_at=timezone.now())
+    assessment.refresh_from_db()
+    return assessment
+
+
+def test_the_full_bank_report_leads_with_the_critical_alert_and_fits_its_page_budget(full_assessment):
+    reader = render(full_assessment)
+    pages = pages_of(reader)
+    assert len(pages) <= 20
+    first = pages[0]
+    assert "1 critical alert" in first and "How ready is the council to respond to a serious cyber incident?" in first
+    # The alert's recommendation is ranked first; the level-5 answer has no action at all.
+    top = pages[1]
+    assert re.search(r"1 Critical .*cyber incident", top)
+    plan = " ".join(pages).split("Annex A: the full action plan")[1]
+    assert "Leadership, strategy and culture, question 1" not in plan
+    # Cyber is the gap: its answers fall short of their target of 4 and the alert holds its band at Developing.
+    assert "Biggest gaps to target Cyber security: 3.6 from 9 of 9, target 4 (critical alert)" in top
+
+
+def test_no_theme_runs_across_a_page_and_no_page_is_left_nearly_empty(full_assessment, published):
+    pages = pages_of(render(full_assessment))
+    themes = list(published.themes.order_by("position").prefetch_related("questions"))
+    for number, theme in enumerate(themes, start=1):
+        heading = f"{number}. {theme.title}"
+        last_question = " ".join(theme.questions.order_by("-position").first().text.split()[:6])
+        starts = [i for i, page in enumerate(pages) if heading in page]
+        ends = [i for i, page in enumerate(pages) if last_question in page]
+        assert starts and ends and starts[-1] == max(e for e in ends if e >= starts[-1]), theme.title
+    for index, page in enumerate(pages[:-1]):  # the last page may be short
+        assert len(page) > 600, f"page {index + 1} holds almost nothing: {page[:200]}"
+
+
+def test_the_evidence_annex_is_optional_and_keeps_the_report_within_40_pages(full_assessment):
+    without = render(full_assessment)
+    with_evidence = render(full_assessment, include_evidence=True)
+    assert "Annex B: answers and evidence" in text_of(with_evidence)
+    assert EVIDENCE_400.split(":")[0] not in text_of(without)
+    assert len(without.pages) < len(with_evidence.pages) <= 40
+
+
+def test_district_councils_get_no_care_questions_in_their_report(published, other_council):
+    assessment = Assessment.objects.create(
+        organisation=other_council.organisation, bank_version=published, period="2026/27"
+    )
+    results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
+    assert "care-homes-adult-social-care" not in [t.theme.key for t in results.themes]
+    assert other_council.organisation.council_type == Organisation.CouncilType.DISTRICT
+    assert Question.objects.filter(version=published, theme__key="care-homes-adult-social-care").exists()

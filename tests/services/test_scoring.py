@@ -1,4 +1,5 @@
-"""Scoring, checked against examples worked out by hand (the same ones as docs/scoring.md)."""
+"""Scoring, targets, critical alerts and the action plan, checked against examples worked out by hand (the worked
+example is the one in docs/scoring.md)."""
 
 import pytest
 
@@ -8,61 +9,57 @@ from assessment.services.scoring import (
     ScoringInput,
     ThemeInput,
     maturity_band,
+    natural_key,
     score_assessment,
 )
 
 
-def q(key, theme, level, weight=1.0, na=False):
-    return QuestionInput(key=key, theme_key=theme, weight=weight, level=level, not_applicable=na)
+def theme(key, weight=1.0, default_target=3, target=None):
+    return ThemeInput(key=key, title=key.upper(), weight=weight, default_target=default_target, target=target)
+
+
+def q(key, theme_key, level, weight=1.0, na=False, **kwargs):
+    return QuestionInput(key=key, theme_key=theme_key, weight=weight, level=level, not_applicable=na, **kwargs)
+
+
+def rec(key, level, effort="medium"):
+    return RecommendationInput(question_key=key, level=level, text=f"{key} step {level}", effort=effort)
+
+
+def recs_for(*keys, effort="medium"):
+    return [rec(key, level, effort) for key in keys for level in range(1, 6)]
+
+
+def score(themes, questions, recommendations=()):
+    return score_assessment(ScoringInput(themes=themes, questions=questions, recommendations=list(recommendations)))
+
+
+# Scores ---------------------------------------------------------------------------------------------------
 
 
 def test_theme_score_is_weighted_mean_of_answered_levels():
-    # Given levels 4 (weight 2) and 1 (weight 1): (4×2 + 1×1) / 3 = 3.0
-    result = score_assessment(
-        ScoringInput(themes=[ThemeInput("a", "A", 1)], questions=[q("x", "a", 4, 2), q("y", "a", 1, 1)])
-    )
+    # Levels 4 (weight 2) and 1 (weight 1): (4×2 + 1×1) / 3 = 3.0
+    result = score([theme("a")], [q("x", "a", 4, 2), q("y", "a", 1, 1)])
     assert result.theme("a").score.value == pytest.approx(3.0)
-    assert result.theme("a").score.band == "Defined"
+    assert result.theme("a").band == "Defined"
 
 
 def test_not_applicable_and_unanswered_are_left_out_of_numerator_and_denominator():
-    # Only the level-2 answer counts: score 2.0, answered 1 of 2 applicable (the N/A is not applicable).
-    result = score_assessment(
-        ScoringInput(
-            themes=[ThemeInput("a", "A", 1)],
-            questions=[q("x", "a", 2), q("y", "a", None, na=True), q("z", "a", None)],
-        )
-    )
-    score = result.theme("a").score
-    assert score.value == pytest.approx(2.0)
-    assert (score.answered, score.applicable) == (1, 2)
-    assert score.completeness == pytest.approx(0.5)
+    result = score([theme("a")], [q("x", "a", 2), q("y", "a", None, na=True), q("z", "a", None)])
+    theme_score = result.theme("a").score
+    assert theme_score.value == pytest.approx(2.0)
+    assert (theme_score.answered, theme_score.applicable) == (1, 2)
 
 
-def test_overall_is_weighted_mean_of_theme_scores_not_of_questions():
-    # Theme a: 5.0 from one question, theme weight 1. Theme b: (1+2+3)/3 = 2.0, theme weight 3.
-    # Overall = (5×1 + 2×3) / 4 = 2.75, where a mean over the four questions would give 2.75 only by chance
-    # of weights; here it would be (5+1+2+3)/4 = 2.75 too, so theme b's weight 3 is what makes the difference
-    # from the unweighted theme mean (5+2)/2 = 3.5.
-    result = score_assessment(
-        ScoringInput(
-            themes=[ThemeInput("a", "A", 1), ThemeInput("b", "B", 3)],
-            questions=[q("p", "a", 5), q("r", "b", 1), q("s", "b", 2), q("t", "b", 3)],
-        )
-    )
-    assert result.theme("b").score.value == pytest.approx(2.0)
-    assert result.overall.value == pytest.approx(2.75)
-    assert result.overall.band == "Developing"
-    assert (result.overall.answered, result.overall.applicable) == (4, 4)
+def test_overall_is_the_mean_of_theme_scores_weighted_by_theme_weight():
+    # Theme a (weight 1): 5.0. Theme b (weight 3): 1.0. Weighted by theme: (5×1 + 1×3) / 4 = 2.0.
+    # The mean over questions would be (5 + 1 + 1) / 3 = 2.33 and the unweighted theme mean (5 + 1) / 2 = 3.0.
+    result = score([theme("a", 1), theme("b", 3)], [q("p", "a", 5), q("r", "b", 1), q("s", "b", 1)])
+    assert result.overall.value == pytest.approx(2.0)
 
 
 def test_partly_completed_assessment_scores_what_is_answered():
-    result = score_assessment(
-        ScoringInput(
-            themes=[ThemeInput("a", "A", 1), ThemeInput("b", "B", 1)],
-            questions=[q("p", "a", 4), q("r", "a", None), q("s", "b", None)],
-        )
-    )
+    result = score([theme("a"), theme("b")], [q("p", "a", 4), q("r", "a", None), q("s", "b", None)])
     assert result.theme("a").score.value == pytest.approx(4.0)
     assert result.theme("b").score.value is None  # not scored, and it does not drag the overall down
     assert result.overall.value == pytest.approx(4.0)
@@ -70,10 +67,8 @@ def test_partly_completed_assessment_scores_what_is_answered():
 
 
 def test_all_not_applicable_is_not_scored_rather_than_a_division_by_zero():
-    result = score_assessment(ScoringInput(themes=[ThemeInput("a", "A", 1)], questions=[q("x", "a", None, na=True)]))
-    assert result.theme("a").score.value is None
-    assert result.theme("a").score.band is None
-    assert result.theme("a").score.completeness == 0.0
+    result = score([theme("a")], [q("x", "a", None, na=True)])
+    assert result.theme("a").score.value is None and result.theme("a").band is None
     assert result.overall.value is None
 
 
@@ -85,115 +80,202 @@ def test_band_follows_the_score_as_shown_to_one_decimal_place(value, band):
     assert maturity_band(value) == band
 
 
-def test_the_worked_example_in_docs_scoring_md():
-    result = score_assessment(
-        ScoringInput(
-            themes=[ThemeInput("a", "A", 2), ThemeInput("b", "B", 3)],
-            questions=[
-                q("a1", "a", 4, 2),
-                q("a2", "a", 1, 1),
-                q("b1", "b", 1),
-                q("b2", "b", 2),
-                q("b3", "b", 3),
-                q("b4", "b", None, na=True),
-            ],
-        )
-    )
-    assert result.theme("a").score.value == pytest.approx(3.0)
-    assert result.theme("b").score.value == pytest.approx(2.0)
-    assert (result.theme("b").score.answered, result.theme("b").score.applicable) == (3, 3)
-    assert result.overall.value == pytest.approx(2.4)
-    assert result.overall.band == "Developing"
+# Targets --------------------------------------------------------------------------------------------------
 
 
-# Targets, evidence, pillars and the action plan --------------------------------------------------------------
+def test_a_questions_target_is_its_own_else_its_themes_else_the_banks_default():
+    themes = [theme("a", default_target=3), theme("b", default_target=3, target=5)]
+    questions = [q("a1", "a", 2), q("a2", "a", 2, target=1), q("b1", "b", 2)]
+    result = score(themes, questions)
+    targets = {question.key: (question.target, question.target_source) for question in result.questions}
+    assert targets == {"a1": (3, "bank"), "a2": (1, "question"), "b1": (5, "theme")}
+    assert result.theme("a").target_is_default and not result.theme("b").target_is_default
 
 
-def rec(key, level, effort="medium"):
-    return RecommendationInput(question_key=key, level=level, text=f"{key} step {level}", effort=effort)
+def test_the_default_target_does_not_move_with_the_score():
+    # The old rule ("one band above the current score") made a theme at 2.9 the lowest priority.
+    low = score([theme("a", default_target=4)], [q("x", "a", 3), q("y", "a", 3), q("z", "a", 2)])
+    assert low.theme("a").target == 4
+    assert low.theme("a").gap == pytest.approx(1.3)
 
 
-def test_default_target_is_one_level_above_the_current_band_at_most_5():
-    result = score_assessment(
-        ScoringInput(
-            themes=[ThemeInput("a", "A", 1), ThemeInput("b", "B", 1), ThemeInput("c", "C", 1)],
-            questions=[q("x", "a", 2), q("y", "a", 3), q("z", "b", 5), q("w", "c", None)],
-        )
-    )
-    a, b, c = result.themes
-    assert (a.score.value, a.target, a.gap) == (2.5, 3, 0.5)
-    assert (b.target, b.gap) == (5, 0)
-    assert (c.target, c.gap) == (None, None)  # nothing scored, nothing to aim from
-    assert a.target_is_default
+# Critical alerts ------------------------------------------------------------------------------------------
 
 
-def test_a_leads_target_replaces_the_default_and_sets_the_gap():
-    result = score_assessment(ScoringInput(themes=[ThemeInput("a", "A", 2, target=5)], questions=[q("x", "a", 2)]))
-    theme = result.theme("a")
-    assert (theme.target, theme.gap, theme.priority) == (5, 3.0, 6.0)
-    assert not theme.target_is_default
+def test_a_critical_question_at_level_1_or_2_is_an_alert_and_caps_its_themes_band():
+    themes = [theme("cyber", default_target=4)]
+    questions = [
+        q("backups", "cyber", 2, critical=True),
+        q("patching", "cyber", 5),
+        q("mfa", "cyber", 5),
+        q("training", "cyber", 5),
+    ]
+    result = score(themes, questions)
+    cyber = result.theme("cyber")
+    assert cyber.score.value == pytest.approx(4.25)
+    assert cyber.score.band == "Embedded"  # the score is what it is...
+    assert cyber.band == "Developing" and cyber.band_is_capped  # ...but the theme is shown no higher
+    assert [alert.key for alert in result.critical_alerts] == ["backups"]
+    assert cyber.status == "Critical alert"
+
+
+def test_a_critical_question_at_level_3_is_not_an_alert():
+    result = score([theme("cyber")], [q("backups", "cyber", 3, critical=True), q("patching", "cyber", 4)])
+    assert result.critical_alerts == []
+    assert result.theme("cyber").band == "Defined" and not result.theme("cyber").band_is_capped
+
+
+# The action plan ------------------------------------------------------------------------------------------
+
+
+def test_only_answers_below_target_enter_the_plan_and_level_5_never_does():
+    questions = [q("low", "a", 1), q("at", "a", 3), q("above", "a", 4), q("top", "a", 5), q("none", "a", None)]
+    result = score([theme("a")], questions, recs_for("low", "at", "above", "top", "none"))
+    assert [(item.question_key, item.level, item.target, item.text) for item in result.action_plan] == [
+        ("low", 1, 3, "low step 1")
+    ]
+
+
+def test_critical_alerts_come_first_then_gap_times_question_and_theme_weight_then_bank_order():
+    themes = [theme("a", weight=1), theme("b", weight=2), theme("cyber", weight=1, default_target=3)]
+    questions = [
+        q("a1", "a", 1, weight=1),  # (3 − 1) × 1 × 1 = 2
+        q("a2", "a", 2, weight=2),  # (3 − 2) × 2 × 1 = 2, a tie with a1: bank order
+        q("b1", "b", 1, weight=2),  # (3 − 1) × 2 × 2 = 8
+        q("backups", "cyber", 2, critical=True),  # (3 − 2) × 1 × 1 = 1, but a critical alert
+    ]
+    result = score(themes, questions, recs_for("a1", "a2", "b1", "backups"))
+    assert [(item.question_key, item.priority) for item in result.action_plan] == [
+        ("backups", 1.0),
+        ("b1", 8.0),
+        ("a1", 2.0),
+        ("a2", 2.0),
+    ]
+    assert [item.rank for item in result.action_plan] == [1, 2, 3, 4]
+    assert result.action_plan[0].critical_alert
+
+
+def test_effort_is_the_recommendations_own_and_the_horizon_follows_it():
+    questions = [q("x", "a", 1), q("y", "a", 1), q("z", "a", 1)]
+    recommendations = [rec("x", 1, "major"), rec("y", 1, "quick_win"), rec("z", 1, "medium")]
+    result = score([theme("a")], questions, recommendations)
+    assert {item.question_key: (item.effort_label, item.horizon) for item in result.action_plan} == {
+        "x": ("Major", "Longer term"),
+        "y": ("Quick win", "Next 3 months"),
+        "z": ("Medium", "Next 12 months"),
+    }
+    horizons = dict(result.action_plan_by_horizon())
+    assert [item.question_key for item in horizons["Next 3 months"]] == ["y"]
+
+
+def test_the_summary_shows_the_first_ten_actions():
+    questions = [q(f"x{n}", "a", 1) for n in range(12)]
+    result = score([theme("a")], questions, recs_for(*(f"x{n}" for n in range(12))))
+    assert len(result.action_plan) == 12
+    assert [item.rank for item in result.summary_actions] == list(range(1, 11))
+
+
+# Gaps, strengths, spread, evidence, frameworks ------------------------------------------------------------
+
+
+def test_gaps_and_strengths_come_from_the_weighted_gap_to_target_and_well_answered_themes_only():
+    themes = [
+        theme("strong", default_target=3),  # 4.0, one above target
+        theme("close", default_target=3),  # 3.0, at target
+        theme("gap", weight=2, default_target=3),  # 2.0, weighted shortfall 1 × 2
+        theme("small-gap", default_target=3),  # 2.5, weighted shortfall 0.5
+        theme("thin", default_target=3),  # 5.0 from 1 of 4 answered: neither a strength nor a gap
+    ]
+    questions = [
+        q("s1", "strong", 4),
+        q("c1", "close", 3),
+        q("g1", "gap", 2),
+        q("m1", "small-gap", 2),
+        q("m2", "small-gap", 3),
+        q("t1", "thin", 5),
+        *(q(f"t{n}", "thin", None) for n in range(2, 5)),
+    ]
+    result = score(themes, questions)
+    assert [t.key for t in result.biggest_gaps] == ["gap", "small-gap"]
+    assert [t.key for t in result.strengths] == ["strong", "close"]
+    assert result.theme("thin").status == "Not enough answers"
+
+
+def test_one_strong_answer_cannot_hide_a_weak_one():
+    result = score([theme("a", default_target=3)], [q("x", "a", 5), q("y", "a", 1)])
+    a = result.theme("a")
+    assert a.score.value == pytest.approx(3.0) and a.gap == 0  # on average the theme is at target...
+    assert (a.lowest_level, a.low_answers) == (1, 1)  # ...but its spread shows the weak answer
+    assert [t.key for t in result.biggest_gaps] == ["a"]  # and it is still a gap: 5 does not offset 1
 
 
 def test_claims_at_level_3_or_above_without_evidence_are_unverified():
     questions = [
-        QuestionInput("x", "a", 1, 3, has_evidence=False),
-        QuestionInput("y", "a", 1, 4, has_evidence=True),
-        QuestionInput("z", "a", 1, 2, has_evidence=False),  # below 3: not a claim that needs evidence
-        QuestionInput("w", "a", 1, 5, has_evidence=False),
+        q("x", "a", 3, has_evidence=False),
+        q("y", "a", 4, has_evidence=True),
+        q("z", "a", 2, has_evidence=False),  # below 3: not a claim that needs evidence
+        q("w", "a", 5, has_evidence=False),
     ]
-    result = score_assessment(ScoringInput(themes=[ThemeInput("a", "A", 1)], questions=questions))
-    assert result.unverified_questions == ["x", "w"]
+    result = score([theme("a")], questions)
+    assert [question.key for question in result.unverified_questions] == ["x", "w"]
     assert result.theme("a").unverified == 2
 
 
-def test_pillar_and_framework_scores_cut_across_themes():
+def test_pillars_score_the_same_answers_and_frameworks_only_show_coverage():
     questions = [
-        QuestionInput("x", "a", 1, 2, pillars=("reset", "reform"), frameworks=("NCSC CAF: B4",)),
-        QuestionInput("y", "b", 3, 4, pillars=("reform",), frameworks=("NCSC CAF: B4",)),
-        QuestionInput("z", "b", 1, None, not_applicable=True, pillars=("renew",)),
+        q("x", "a", 2, pillars=("reset", "reform"), frameworks=(("Service Standard", "Point 10"),)),
+        q("y", "b", 4, weight=3, pillars=("reform",), frameworks=(("Service Standard", "Point 2"),)),
+        q("z", "b", None, na=True, pillars=("renew",), frameworks=(("Cyber Essentials", "Firewalls"),)),
     ]
-    result = score_assessment(
-        ScoringInput(themes=[ThemeInput("a", "A", 1), ThemeInput("b", "B", 1)], questions=questions)
-    )
+    result = score([theme("a"), theme("b")], questions)
     pillars = {p.key: p.score for p in result.pillars}
     assert pillars["reset"].value == pytest.approx(2.0)
-    assert pillars["reform"].value == pytest.approx((2 * 1 + 4 * 3) / 4)  # 3.5, by question weight
-    assert pillars["renew"].value is None and pillars["resilient"].applicable == 0
-    assert [(f.label, f.score.value) for f in result.frameworks] == [("NCSC CAF: B4", pytest.approx(3.5))]
+    assert pillars["reform"].value == pytest.approx((2 * 1 + 4 * 3) / 4)
+    assert pillars["renew"].value is None
+    coverage = [(f.framework, f.ref, [question.key for question in f.questions], f.weakest) for f in result.frameworks]
+    assert coverage == [
+        ("Cyber Essentials", "Firewalls", ["z"], None),
+        ("Service Standard", "Point 2", ["y"], 4),
+        ("Service Standard", "Point 10", ["x"], 2),  # natural order: 2 before 10
+    ]
+    assert not hasattr(result.frameworks[0], "score")
 
 
-def test_action_plan_ranks_by_weight_times_gap_then_quick_wins_then_bank_order():
-    # Theme a: weight 1, score 2 → default target 3, gap 1, priority 1.
-    # Theme b: weight 2, score 2 → target 3, priority 2: its items come first.
-    # Theme c: weight 1, score 2, lead's target 3: priority 1, a tie with a, broken by bank order (a first).
-    themes = [ThemeInput("a", "A", 1), ThemeInput("b", "B", 2), ThemeInput("c", "C", 1, target=3)]
-    questions = [q("a1", "a", 2), q("b1", "b", 2), q("b2", "b", 2), q("c1", "c", 2)]
-    recs = [rec("a1", 2, "medium"), rec("b1", 2, "major"), rec("b2", 2, "quick_win"), rec("c1", 2, "medium")]
-    result = score_assessment(ScoringInput(themes=themes, questions=questions, recommendations=recs))
-    assert [item.question_key for item in result.action_plan] == ["b2", "b1", "a1", "c1"]
-    assert [item.rank for item in result.action_plan] == [1, 2, 3, 4]
-    horizons = dict(result.action_plan_by_horizon())
-    assert [i.question_key for i in horizons["Next 3 months"]] == ["b2"]
-    assert [i.question_key for i in horizons["Next 12 months"]] == ["a1", "c1"]
-    assert [i.question_key for i in horizons["Longer term"]] == ["b1"]
+def test_natural_sort_key():
+    assert sorted(["Point 10", "Point 2", "point 1"], key=natural_key) == ["point 1", "Point 2", "Point 10"]
 
 
-def test_action_plan_uses_the_recommendation_for_each_answers_level_only():
-    recs = [rec("x", level) for level in range(1, 6)]
-    result = score_assessment(
-        ScoringInput(
-            themes=[ThemeInput("a", "A", 1)],
-            questions=[q("x", "a", 4), q("y", "a", None, na=True)],
-            recommendations=recs + [rec("y", 1)],
-        )
-    )
-    assert [(i.question_key, i.level, i.text) for i in result.action_plan] == [("x", 4, "x step 4")]
+# The worked example in docs/scoring.md --------------------------------------------------------------------
 
 
-def test_strengths_and_biggest_gaps():
-    themes = [ThemeInput(k, k.upper(), 1) for k in "abcd"]
-    questions = [q("a1", "a", 5), q("b1", "b", 1), q("c1", "c", 3), q("d1", "d", 4)]
-    result = score_assessment(ScoringInput(themes=themes, questions=questions))
-    assert [t.key for t in result.strengths] == ["a", "d", "c"]
-    # Every gap here is 1 (one level up, weight 1): ties keep bank order, and a (at 5) has no gap.
-    assert [t.key for t in result.biggest_gaps] == ["b", "c", "d"]
+def test_the_worked_example_in_docs_scoring_md():
+    themes = [
+        theme("a", weight=2, default_target=4),
+        theme("b", weight=1, default_target=3, target=4),
+        theme("c", weight=1.5, default_target=3),
+    ]
+    questions = [
+        q("a1", "a", 2, critical=True),
+        q("a2", "a", 4),
+        q("a3", "a", 4),
+        q("b1", "b", 3),
+        q("b2", "b", 2, target=2),
+        q("b3", "b", None),
+        q("c1", "c", 1, weight=2),
+        q("c2", "c", 4),
+    ]
+    result = score(themes, questions, recs_for("a1", "a2", "a3", "b1", "b2", "b3", "c1", "c2"))
+    a, b, c = result.themes
+    assert (a.score.shown, a.score.band, a.band) == (3.3, "Defined", "Developing")
+    assert (b.score.shown, b.score.answered, b.score.applicable, b.band) == (2.5, 2, 3, "Developing")
+    assert (c.score.shown, c.band) == (2.0, "Developing")
+    assert (result.overall.shown, result.overall.band) == (2.7, "Developing")
+    assert [(i.rank, i.question_key, i.priority) for i in result.action_plan] == [
+        (1, "a1", 4.0),
+        (2, "c1", 6.0),
+        (3, "b1", 1.0),
+    ]
+    assert [t.key for t in result.biggest_gaps] == ["a", "c", "b"]
+    assert [round(t.weighted_shortfall, 2) for t in result.biggest_gaps] == [1.33, 2.0, 0.5]
+    assert result.strengths == []
+    assert (a.lowest_level, a.low_answers, c.lowest_level, c.low_answers) == (2, 1, 1, 1)

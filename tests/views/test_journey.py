@@ -250,10 +250,11 @@ def test_results_show_weighted_scores_and_the_matching_recommendations(officer_c
     AnswerFactory(assessment=assessment, question=care, level=2)  # cyber = 2.0; overall (3 + 2) / 2 = 2.5
     page = officer_client.get(reverse("assessment_results", kwargs={"pk": assessment.pk})).content.decode()
     assert "2.5" in page and "Level 2: Developing" in page
-    assert "Based on 3 of 4 applicable questions" in page
-    assert "Step from level 4 of devices" in page and "Step from level 1 of connectivity" in page
-    assert "Step from level 3 of devices" not in page
-    assert "not been submitted yet" in page
+    assert "From 3 of 4 questions answered" in page
+    # Only answers below their target (the bank's 3) get a next step: connectivity (1) and care (2), not devices (4).
+    assert "Step from level 1 of connectivity" in page and "Step from level 2 of care-data" in page
+    assert "Step from level 4 of devices" not in page
+    assert "Provisional: 3 of 4 questions answered" in page
 
 
 def test_dashboard_lists_the_councils_assessments_with_progress(officer_client, assessment, bank, other_council):

@@ -90,6 +90,7 @@ def test_publishing_an_invalid_draft_lists_the_problems(client, editor, publishe
     draft = bank_version_create_draft(bank=published.bank)
     question = draft.questions.order_by("id").first()
     question.sources.all().delete()
+    Question.objects.filter(pk=question.pk).update(frameworks=[])
     page = client.post(reverse("admin:assessment_bankversion_publish", args=[draft.pk])).content.decode()
     assert "cannot be published yet" in page and f"({question.key}).sources" in page
     draft.refresh_from_db()

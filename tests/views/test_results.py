@@ -23,13 +23,15 @@ def test_results_page_shows_charts_with_text_alternatives_and_the_action_plan(cl
     page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
     assert page.count('role="img"') == 3  # radar, theme bars, pillar bars
     assert '<title id="theme-radar-title">Theme scores against targets</title>' in page
-    assert 'id="theme-scores-table"' in page and 'id="pillar-scores-table"' in page
+    assert ">Hybrid working</text>" in page  # the radar's axes carry the themes' short titles, not numbers
+    assert 'id="theme-dashboard"' in page and 'id="pillar-scores-table"' in page
     assert "style=" not in page and "<script>" not in page  # nothing a strict CSP would block
     assert "{#" not in page and "{%" not in page  # no template source leaks onto the page
-    assert "Next 3 months" in page and "Next 12 months" in page and "Longer term" in page
-    assert "Step from level 1 of connectivity" in page
-    assert "2 unverified claims" in page  # levels 4 and 3 with no evidence
-    assert "Report (PDF)" in page
+    assert "Step from level 1 of connectivity" in page and "Step from level 2 of care-data" in page
+    assert "Step from level 4 of devices" not in page  # at or above target: no action
+    assert "2 answers are at level 3 or above with no evidence item" in page  # levels 4 and 3, no evidence
+    assert page.count(f'href="/assessments/{answered.pk}/themes/') >= 2  # each unverified claim links to it
+    assert "Download the report (PDF)" in page
 
 
 def test_the_pdf_downloads_with_the_councils_name(client, council, answered):
@@ -49,19 +51,11 @@ def test_answers_csv_has_every_answer_and_neutralises_formulae(client, council, 
     client.force_login(council.officer)
     response = client.get(reverse("assessment_export", args=[answered.pk, "answers", "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == [
-        "Theme",
-        "Question key",
-        "Question",
-        "Level",
-        "Descriptor",
-        "Evidence",
-        "Answered by",
-        "Answered at",
-    ]
+    assert rows[0][:6] == ["Theme", "Question key", "Question", "Level", "Descriptor", "Target"]
     assert len(rows) == 1 + len(bank.questions)
     devices = next(r for r in rows if r[1] == "devices")
-    assert devices[3] == "4" and devices[5] == '\'=HYPERLINK("http://evil.example","click")'
+    notes = rows[0].index("Notes")
+    assert devices[3] == "4" and devices[notes] == '\'=HYPERLINK("http://evil.example","click")'
 
 
 @pytest.mark.parametrize("payload", ["=1+1", "+1", "-1", "@SUM(A1)"])
@@ -72,7 +66,8 @@ def test_xlsx_cells_never_hold_formulae(client, council, answered, bank, payload
     client.force_login(council.officer)
     response = client.get(reverse("assessment_export", args=[answered.pk, "answers", "xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    cell = next(row[5] for row in sheet.iter_rows(min_row=2) if row[1].value == "devices")
+    notes = [cell.value for cell in sheet[1]].index("Notes")
+    cell = next(row[notes] for row in sheet.iter_rows(min_row=2) if row[1].value == "devices")
     assert cell.data_type == "s" and cell.value == "'" + payload
 
 
@@ -81,8 +76,22 @@ def test_scores_export_matches_the_scoring(client, council, answered):
     response = client.get(reverse("assessment_export", args=[answered.pk, "scores", "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     overall = rows[1]
-    assert overall[:4] == ["Overall", "Overall", "2.75", "Developing"]
-    assert rows[2][:6] == ["Theme", "Hybrid working", "3.0", "Defined", "4", "1.0"]
+    assert overall[:4] == ["Overall", "Overall", "2.8", "Developing"]  # 2.75 as the page shows it
+    assert rows[2][:6] == ["Theme", "Hybrid working", "3.0", "Defined", "3", "At or above target"]
+
+
+def test_action_plan_export_lists_every_action_with_rank_effort_horizon_and_owner(client, council, answered):
+    from assessment.models import Action
+
+    Action.objects.create(assessment=answered, question_key="care-data", text="Agree a data standard", owner="Jo")
+    client.force_login(council.officer)
+    response = client.get(reverse("assessment_export", args=[answered.pk, "actions", "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Rank", "Critical alert", "Theme"]
+    by_key = {row[3]: row for row in rows[1:]}
+    assert set(by_key) == {"connectivity", "care-data"}  # devices (4) and backups (3) are at target
+    assert by_key["connectivity"][0] == "1"  # (3 − 1) × weight 1 × 1 beats (3 − 2) × 1 × 1
+    assert by_key["care-data"][10:13] == ["Jo", "", "Not started"]
 
 
 def test_unknown_exports_are_404(client, council, answered):
@@ -100,7 +109,33 @@ def test_a_lead_sets_targets_that_change_the_gap(client, council, answered, bank
     assert ThemeTarget.objects.get(theme=first).level == 5
     assert not ThemeTarget.objects.filter(theme=second).exists()
     page = client.get(response.url).content.decode()
-    assert "against a target of 5" in page  # hybrid working 3.0 → 5: the biggest gap
+    assert "Hybrid working: 3.0 from 2 of 2, target 5" in page  # now the biggest gap
+
+
+def test_a_lead_sets_a_target_for_a_single_question(client, council, answered, bank):
+    from assessment.models import QuestionTarget
+
+    client.force_login(council.lead)
+    devices, connectivity = bank.questions[:2]
+    url = reverse("assessment_question_targets", kwargs={"pk": answered.pk, "theme_key": "hybrid-working"})
+    page = client.get(url).content.decode()
+    assert "The theme&#x27;s target (level 3)" in page
+    response = client.post(url, {f"question-{devices.id}": "5", f"question-{connectivity.id}": "default"})
+    assert response.status_code == 302
+    assert QuestionTarget.objects.get(question=devices).level == 5
+    page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
+    assert "Step from level 4 of devices" in page  # devices (4) is now below its own target of 5
+
+
+def test_a_question_of_another_theme_cannot_be_targeted_from_this_page(client, council, answered, bank):
+    from assessment.models import QuestionTarget
+
+    client.force_login(council.lead)
+    backups = bank.questions[2]  # in cyber security
+    url = reverse("assessment_question_targets", kwargs={"pk": answered.pk, "theme_key": "hybrid-working"})
+    client.post(url, {f"question-{backups.id}": "5"})
+    assert not QuestionTarget.objects.exists()
+    assert client.get(url.replace("hybrid-working", "no-such-theme")).status_code == 404
 
 
 def test_a_bad_target_is_refused_with_a_clear_error(client, council, answered, bank):

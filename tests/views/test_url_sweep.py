@@ -26,6 +26,11 @@ SWEEP = {
     "assessment_report_pdf": ("get", {"pk"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
     "assessment_export": ("get", {"pk", "kind", "fmt"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
     "assessment_targets": ("get", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
+    "assessment_question_targets": (
+        "get",
+        {"pk", "theme_key"},
+        {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404},
+    ),  # fmt: skip
     "assessment_assignments": ("get", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
     "assessment_review": ("get", {"pk"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),
     "theme_return": ("get", {"pk", "theme_key"}, {ANON: 302, MEMBER: 403, LEAD: 200, OTHER: 404, ADMIN: 404}),

@@ -2,12 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.services.question_banks import (
-    BankVersionStateError,
-    QuestionBankInvalid,
-    question_bank_import,
-    question_bank_parse,
-)
+from assessment.services.bank_files import bank_file_parse
+from assessment.services.question_banks import BankVersionStateError, QuestionBankInvalid, question_bank_import
 
 
 class Command(BaseCommand):
@@ -22,7 +18,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         try:
-            version = question_bank_import(data=question_bank_parse(content=content, filename=file.name))
+            version = question_bank_import(data=bank_file_parse(content=content, filename=file.name))
         except QuestionBankInvalid as invalid:
             raise CommandError(
                 f"{file} was not imported. {len(invalid.problems)} problem(s):\n"

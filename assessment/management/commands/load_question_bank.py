@@ -2,26 +2,27 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessment.services.bank_files import shipped_editions
 from assessment.services.question_banks import (
     QuestionBankInvalid,
     editors_group_ensure,
     question_bank_load,
-    question_banks_shipped,
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Load the question banks shipped in assessment/question_banks/. A bank whose content has changed is "
-        "published as a new version; an unchanged bank is left alone, so running this twice changes nothing."
+        "Load the question banks shipped in assessment/question_banks/, every edition oldest first. An edition "
+        "not yet loaded is published as a new version (retiring the one before it for new assessments); an "
+        "edition already loaded is left alone, so running this twice changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", type=Path, help="Bank directories (default: every shipped bank)")
+        parser.add_argument("paths", nargs="*", type=Path, help="Edition directories (default: every shipped edition)")
 
     def handle(self, *args, paths: list[Path], **options):
         editors_group_ensure()
-        for path in paths or question_banks_shipped():
+        for path in paths or shipped_editions():
             try:
                 result = question_bank_load(path=path)
             except QuestionBankInvalid as invalid:
