@@ -25,6 +25,12 @@ class Browser:
         self.page.goto(self.base_url + path)
         self.check()
 
+    def assert_reflows(self) -> None:
+        """Nothing makes the page scroll sideways (WCAG 2.2 1.4.10 Reflow, checked at 320 CSS pixels)."""
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        viewport = self.page.evaluate("window.innerWidth")
+        assert width <= viewport, f"{self.page.url} is {width} px wide at {viewport} px"
+
     def check(self) -> None:
         """No WCAG 2.2 AA violation that axe-core can find, and nothing blocked by the CSP."""
         for attempt in range(3):
@@ -74,6 +80,9 @@ class ThemePage:
 
     def choose_level(self, index: int, level: int) -> None:
         self.questions().nth(index).get_by_label(f"Level {level}:").check()
+
+    def choose_level_for(self, key: str, level: int) -> None:
+        self.page.locator(f"#question-{key}").get_by_label(f"Level {level}:").check()
 
     def type_evidence(self, index: int, text: str) -> None:
         self.questions().nth(index).locator("textarea").fill(text)

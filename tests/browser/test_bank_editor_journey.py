@@ -5,7 +5,6 @@ The Django admin pages are Django's own; axe-core checks the preview, which is o
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessment.models import Assessment, BankVersion, Question
@@ -15,14 +14,6 @@ from tests.browser.pages import Browser
 NEW_TEXT = "How far is digital part of the council's purpose and plans?"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_question_bank", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_editor_drafts_edits_previews_and_publishes(page, live_server, demo):
@@ -61,3 +52,15 @@ def test_editor_drafts_edits_previews_and_publishes(page, live_server, demo):
     assert sampleton.bank_version.number == 1
     assert Question.objects.get(version__number=2, key=question.key).text == NEW_TEXT
     assert Question.objects.get(version__number=1, key=question.key).text == question.text
+
+
+def test_the_sector_view_reflows_at_320_pixels(page, live_server, demo):
+    browser = Browser(page=page, base_url=live_server.url)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Email address").fill("admin@platform.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    browser.open("/sector/")
+    expect(page.get_by_role("region", name=re.compile("Median score by council type"))).to_be_visible()
+    browser.assert_reflows()

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessment.services.demo import DEMO_PASSWORD
@@ -15,14 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_OFFICER = "priya.officer@exampleshire.example"
 NEW_PASSWORD = "a-long-new-passphrase"
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_question_bank", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_invite_assign_answer_return_sign_off_with_trends_and_benchmarks(browser, live_server, demo):

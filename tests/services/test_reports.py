@@ -254,3 +254,49 @@ def test_district_councils_get_no_care_questions_in_their_report(published, othe
     assert "care-homes-adult-social-care" not in [t.theme.key for t in results.themes]
     assert other_council.organisation.council_type == Organisation.CouncilType.DISTRICT
     assert Question.objects.filter(version=published, theme__key="care-homes-adult-social-care").exists()
+
+
+def test_key_messages_name_the_alerts_the_gaps_and_the_change_since_last_time():
+    from assessment.services.benchmarks import ThemeTrend
+    from assessment.services.reports import key_messages_build
+    from assessment.services.scoring import QuestionInput, ScoringInput, ThemeInput, score_assessment
+
+    scores = score_assessment(
+        ScoringInput(
+            themes=[
+                ThemeInput("cyber", "Cyber security", 1.5, default_target=4),
+                ThemeInput("data", "Data", 1, default_target=3),
+            ],
+            questions=[
+                QuestionInput("backups", "cyber", 1, 1, critical=True),
+                QuestionInput("mfa", "cyber", 1, 4, critical=True),
+                QuestionInput("quality", "data", 1, 3),
+            ],
+        )
+    )
+    trends = [
+        ThemeTrend("", "Overall", "Overall", [("2025/26", 2.04), ("2026/27", 2.56)]),
+        ThemeTrend("cyber", "Cyber security", "Cyber", [("2025/26", 2.96), ("2026/27", 2.5)]),
+        ThemeTrend("data", "Data", "Data", [("2025/26", 2.0), ("2026/27", 3.0)]),
+    ]
+    alerts, gaps, change = key_messages_build(scores=scores, trends=trends)
+    assert alerts.startswith("1 critical alert in Cyber security (1): this baseline control is not in place")
+    assert gaps == "The largest gaps to target are in Cyber security (2.5 against a target of 4)."
+    assert change == (
+        "Overall maturity rose from 2.0 in 2025/26 to 2.6. The largest rise was in Data (+1.0); "
+        "the largest fall was in Cyber security (−0.5)."
+    )
+
+
+def test_a_first_assessment_with_nothing_below_target_says_so():
+    from assessment.services.reports import key_messages_build
+    from assessment.services.scoring import QuestionInput, ScoringInput, ThemeInput, score_assessment
+
+    scores = score_assessment(
+        ScoringInput(themes=[ThemeInput("a", "A", 1, default_target=3)], questions=[QuestionInput("x", "a", 1, 4)])
+    )
+    assert key_messages_build(scores=scores, trends=[]) == [
+        "No critical alerts: every baseline control (such as backups and incident response) is at level 3 or above.",
+        "Every theme answered enough to judge has reached its target.",
+        "This is the council's first assessment here, so there is no change to report yet.",
+    ]
