@@ -256,7 +256,12 @@ class ThemeAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         questions = list(theme.questions.order_by("position", "id").prefetch_related("levels", "sources"))
         form = ThemeAnswersForm(questions=questions, answers={})
-        return render(request, "admin/assessment/theme_preview.html", {"theme": theme, "blocks": form.blocks()})
+        critical = [question for question in questions if question.critical]
+        return render(
+            request,
+            "admin/assessment/theme_preview.html",
+            {"theme": theme, "blocks": form.blocks(), "critical": critical},
+        )
 
 
 class ThemeInline(DraftOnlyInlineMixin, admin.TabularInline):

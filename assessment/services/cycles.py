@@ -20,23 +20,26 @@ from assessment.services.periods import period_is_valid
 from assessment.services.permissions import LEADS, membership_require
 
 
-def _predecessor_keys(question: Question, replaces_by_key: dict[str, str]) -> list[str]:
-    """The question's own key, then each key it replaces, following `replaces` back through older versions."""
+def _predecessor_keys(question: Question, replaces_by_key: dict[str, list[str]]) -> list[str]:
+    """The question's own key, then each key it replaces, and theirs in turn (breadth first, back through older
+    versions), in the order the bank lists them. A merged question lists every question it absorbs."""
     keys = [question.key]
-    seen = {question.key}
-    key = question.replaces
-    while key and key not in seen:
+    queue = list(question.replaces)
+    while queue:
+        key = queue.pop(0)
+        if key in keys:
+            continue
         keys.append(key)
-        seen.add(key)
-        key = replaces_by_key.get(key, "")
+        queue.extend(replaces_by_key.get(key, []))
     return keys
 
 
 @transaction.atomic
 def assessment_start_next_cycle(*, previous: Assessment, user: User, period: str) -> Assessment:
     """Start a new assessment on the bank's current published version, pre-filled from `previous` by question
-    key (following `replaces` links across versions). Copied answers are marked "carried forward" until a
-    person confirms or changes them; open actions carry over too."""
+    key, following `replaces` links across versions: a question that absorbed several earlier ones takes the
+    answer of the first of them (its own key first, then in the order it lists them) that was answered. Copied
+    answers are marked "carried forward" until a person confirms or changes them; open actions carry over too."""
     membership_require(user=user, organisation=previous.organisation)
     if not period_is_valid(period):
         raise ValidationError({"period": "Enter a financial year in the form 2027/28"})
@@ -65,16 +68,23 @@ def assessment_start_next_cycle(*, previous: Assessment, user: User, period: str
         .select_related("question")
         .prefetch_related("evidence_items")
     }
-    replaces_by_key = dict(
-        Question.objects.filter(version__bank_id=version.bank_id).exclude(replaces="").values_list("key", "replaces")
-    )
+    replaces_by_key: dict[str, list[str]] = {}
+    for key, replaces in Question.objects.filter(version__bank_id=version.bank_id).values_list("key", "replaces"):
+        replaces_by_key.setdefault(key, []).extend(k for k in replaces if k not in replaces_by_key.get(key, []))
     now = timezone.now()
     copied: list[tuple[Answer, Answer]] = []
     for question in version.questions.all():
         if not question.applies_to_council_type(previous.organisation.council_type):
             continue
-        source = next((old_answers[k] for k in _predecessor_keys(question, replaces_by_key) if k in old_answers), None)
-        if source is None or not source.is_answered:
+        source = next(
+            (
+                old_answers[key]
+                for key in _predecessor_keys(question, replaces_by_key)
+                if key in old_answers and old_answers[key].is_answered
+            ),
+            None,
+        )
+        if source is None:
             continue
         copied.append(
             (

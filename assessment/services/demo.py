@@ -114,9 +114,12 @@ def demo_seed() -> list[DemoLogin]:
     ]:
         Membership.objects.get_or_create(user=people[email], organisation=organisation, defaults={"role": role})
 
-    version = BankVersion.objects.filter(status=BankVersion.Status.PUBLISHED).order_by("-published_at").first()
-    if version is None:
+    current = BankVersion.objects.filter(status=BankVersion.Status.PUBLISHED).order_by("-published_at").first()
+    if current is None:
         raise RuntimeError("Load the question bank first: python manage.py load_question_bank")
+    # Past years were answered on the bank's first version, so a next cycle in the demo carries answers across
+    # editions; the synthetic councils have also finished this year on the current version, for benchmarks.
+    version = current.bank.versions.order_by("number").first() or current
     questions = list(version.questions.all())
     _complete_assessment(sampleton, version, questions, "2025/26", people["officer@sampleton.example"], None, 0)
     lead = people["lead@exampleshire.example"]
@@ -125,12 +128,15 @@ def demo_seed() -> list[DemoLogin]:
     _complete_assessment(exampleshire, version, questions, "2025/26", officer, lead, 0)
 
     # Synthetic councils, so the demo shows peer benchmarks and trends. None of them has any users.
+    current_questions = list(current.questions.all())
     for name, council_type, nation, region, base in SYNTHETIC_COUNCILS:
         council, _ = Organisation.objects.get_or_create(
             name=name, defaults={"council_type": council_type, "nation": nation, "region": region}
         )
         _complete_assessment(council, version, questions, "2024/25", None, None, base - 1)
         _complete_assessment(council, version, questions, "2025/26", None, None, base)
+        if current != version:
+            _complete_assessment(council, current, current_questions, "2026/27", None, None, base + 1)
     return DEMO_LOGINS
 
 

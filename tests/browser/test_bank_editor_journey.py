@@ -25,10 +25,10 @@ def test_editor_drafts_edits_previews_and_publishes(page, live_server, demo):
     expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
 
     page.goto(live_server.url + "/admin/assessment/bankversion/")
-    page.get_by_role("link", name=re.compile(r"version 1 \(published\)")).click()
+    page.get_by_role("link", name=re.compile(r"version 2 \(published\)")).click()
     page.get_by_role("link", name="Start a new draft").click()
     page.get_by_role("button", name="Start a new draft").click()
-    expect(page.get_by_text("Draft version 2 is ready to edit.")).to_be_visible()
+    expect(page.get_by_text("Draft version 3 is ready to edit.")).to_be_visible()
 
     draft = BankVersion.objects.get(status=BankVersion.Status.DRAFT)
     question = draft.questions.order_by("theme__position", "position").first()
@@ -43,15 +43,15 @@ def test_editor_drafts_edits_previews_and_publishes(page, live_server, demo):
     page.goto(f"{live_server.url}/admin/assessment/bankversion/{draft.pk}/change/")
     page.get_by_role("link", name="Publish").click()
     page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("Version 2 is published")).to_be_visible()
+    expect(page.get_by_text("Version 3 is published")).to_be_visible()
 
-    assert BankVersion.objects.get(number=1).status == BankVersion.Status.RETIRED
-    assert BankVersion.objects.get(number=2).status == BankVersion.Status.PUBLISHED
+    assert BankVersion.objects.get(number=2).status == BankVersion.Status.RETIRED
+    assert BankVersion.objects.get(number=3).status == BankVersion.Status.PUBLISHED
     # Submitted assessments keep the version they were answered against, and its wording.
     sampleton = Assessment.objects.get(organisation__name="Sampleton District Council")
     assert sampleton.bank_version.number == 1
-    assert Question.objects.get(version__number=2, key=question.key).text == NEW_TEXT
-    assert Question.objects.get(version__number=1, key=question.key).text == question.text
+    assert Question.objects.get(version__number=3, key=question.key).text == NEW_TEXT
+    assert Question.objects.get(version__number=2, key=question.key).text == question.text
 
 
 def test_the_sector_view_reflows_at_320_pixels(page, live_server, demo):

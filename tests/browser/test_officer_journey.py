@@ -117,7 +117,7 @@ def test_theme_page_works_without_javascript(browser, live_server, demo):
     page.locator("[data-question]").nth(0).get_by_label("Level 2:").check()
     page.get_by_role("button", name="Save and come back later").click()
     expect(page.get_by_text("Your answers to “Cyber security” have been saved.")).to_be_visible()
-    expect(page.get_by_text("1 of 9 answered")).to_be_visible()
+    expect(page.get_by_text("1 of 12 answered")).to_be_visible()
     context.close()
 
 

@@ -13,18 +13,22 @@ def test_load_question_bank_and_seed_demo_are_idempotent(settings, capsys):
     call_command("load_question_bank")
     call_command("seed_demo")
     output = capsys.readouterr().out
-    assert "is up to date" in output
+    assert "edition-2: already loaded as version 2 (published" in output
+    assert "edition-1: already loaded as version 1 (retired" in output
     assert DEMO_PASSWORD in output and "officer@exampleshire.example" in output
-    assert BankVersion.objects.count() == 1
+    assert BankVersion.objects.count() == 2
     assert Organisation.objects.count() == 2 + len(SYNTHETIC_COUNCILS)
     assert User.objects.count() == 4
     assert Membership.objects.count() == 3
-    # Two years for Exampleshire and each synthetic council, one for Sampleton: nothing doubled.
-    assert Assessment.objects.count() == 2 * (1 + len(SYNTHETIC_COUNCILS)) + 1
+    # Two past years on version 1 for Exampleshire and each synthetic council, one for Sampleton, and this year on
+    # version 2 for the synthetic councils: nothing doubled.
+    assert Assessment.objects.count() == 2 * (1 + len(SYNTHETIC_COUNCILS)) + 1 + len(SYNTHETIC_COUNCILS)
+    exampleshire = Assessment.objects.filter(organisation__name="Exampleshire County Council")
+    assert {a.bank_version.number for a in exampleshire} == {1}
     assessment = Assessment.objects.get(organisation__name="Sampleton District Council")
     assert assessment.period == "2025/26" and assessment.status == Assessment.Status.SUBMITTED
     signed_off = Assessment.objects.filter(status=Assessment.Status.SIGNED_OFF)
-    assert signed_off.count() == 2 * (1 + len(SYNTHETIC_COUNCILS))
+    assert signed_off.count() == 2 * (1 + len(SYNTHETIC_COUNCILS)) + len(SYNTHETIC_COUNCILS)
     assert all(a.score_records.exists() for a in signed_off)
     applicable = [q for q in assessment.bank_version.questions.all() if "district" in q.applies_to]
     answers = Answer.objects.filter(assessment=assessment)

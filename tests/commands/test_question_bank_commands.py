@@ -13,14 +13,14 @@ def test_export_then_import_from_the_command_line(tmp_path, capsys):
     target = tmp_path / "bank.json"
     call_command("export_question_bank", "--format", "json", "-o", str(target))
     data = json.loads(target.read_text())
-    assert data["bank"]["version"] == 1 and data["bank"]["status"] == "published"
+    assert data["bank"]["version"] == 2 and data["bank"]["status"] == "published"  # the newest edition
     assert sum(len(t["questions"]) for t in data["themes"]) >= 100
 
     call_command("import_question_bank", str(target))
     assert "Imported" in capsys.readouterr().out
-    assert BankVersion.objects.get(number=2).status == BankVersion.Status.DRAFT
+    assert BankVersion.objects.get(number=3).status == BankVersion.Status.DRAFT
 
-    call_command("export_question_bank", "--version", "2", "--format", "yaml")
+    call_command("export_question_bank", "--version", "3", "--format", "yaml")
     assert "status: draft" in capsys.readouterr().out
 
 

@@ -204,7 +204,7 @@ class TestNextCycle:
         bank.version.save()
         new_version = BankVersionFactory(bank=bank.version.bank)
         theme = ThemeFactory(version=new_version, key="hybrid-working")
-        reworded = QuestionFactory(theme=theme, key="end-user-devices", replaces="devices")
+        reworded = QuestionFactory(theme=theme, key="end-user-devices", replaces=["devices"])
         QuestionFactory(theme=theme, key="backups")
         QuestionFactory(theme=theme, key="brand-new")
 

@@ -166,3 +166,10 @@ def test_custom_admin_pages_for_each_role(client, published, council, name, targ
     assert response.status_code == expected
     if expected == 302:
         assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_preview_shows_the_themes_default_target_short_title_and_critical_questions(client, editor, published):
+    cyber = published.themes.get(key="cyber-security")
+    page = client.get(reverse("admin:assessment_theme_preview", args=[cyber.pk])).content.decode()
+    assert "Short title for charts: “Cyber security”. Default target: level 4 (Embedded)." in page
+    assert "cyber-backups-recovery" in page.split("Critical questions")[1].split("</p>")[0]

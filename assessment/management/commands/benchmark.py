@@ -10,7 +10,7 @@ import time
 
 import pypdf
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -127,12 +127,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_question_bank", verbosity=0)
         version = BankVersion.objects.filter(status=BankVersion.Status.PUBLISHED).order_by("-number").first()
+        if version is None:
+            raise CommandError("No question bank version is published.")
         user = User.objects.filter(email="bench@council.example").first() or User.objects.create_user(
             email="bench@council.example", password=None
         )
         typical = self._complete_assessment(version, user, "Benchmark County Council", TYPICAL_EVIDENCE)
         self.stdout.write(
-            f"Full bank: {version.themes.count()} themes, {version.questions.count()} questions, every one answered"
+            f"Full bank (version {version.number}): {version.themes.count()} themes, {version.questions.count()} "
+            "questions, every one answered"
         )
 
         structure = assessment_structure(assessment=typical, with_detail=True)

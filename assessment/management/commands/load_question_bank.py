@@ -43,5 +43,6 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(
-                    f"{version.bank.title} is up to date (version {version.number}, {questions} questions)."
+                    f"{version.bank.title}, {path.name}: already loaded as version {version.number} "
+                    f"({version.get_status_display().lower()}, {questions} questions)."
                 )
