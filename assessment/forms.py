@@ -1,11 +1,13 @@
 from dataclasses import dataclass
 from typing import cast
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 from assessment.models import (
     EVIDENCE_MAX_LENGTH,
@@ -138,6 +140,7 @@ class QuestionBlock:
     evidence: forms.BoundField
     version: forms.BoundField
     conflict: Answer | None = None  # a colleague's newer answer, shown beside the one just typed
+    item_form: "EvidenceItemForm | None" = None  # for adding an evidence item from the theme page
 
     not_applicable_value = NOT_APPLICABLE  # the one encoding of "not applicable", for the page's radio
 
@@ -174,7 +177,7 @@ class ThemeAnswersForm(forms.Form):
                 strip=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 error_messages={
-                    "max_length": f"Question {number}: evidence must be {EVIDENCE_MAX_LENGTH:,} characters or fewer"
+                    "max_length": f"Question {number}: notes must be {EVIDENCE_MAX_LENGTH:,} characters or fewer"
                 },
             )
             self.fields[f"q{question.id}-version"] = forms.IntegerField(
@@ -239,7 +242,12 @@ class AutosaveForm(forms.Form):
 
     question = forms.IntegerField()
     level = forms.CharField(required=False, max_length=2)
-    evidence = forms.CharField(required=False, max_length=EVIDENCE_MAX_LENGTH, strip=False)
+    evidence = forms.CharField(
+        required=False,
+        max_length=EVIDENCE_MAX_LENGTH,
+        strip=False,
+        error_messages={"max_length": f"Notes must be {EVIDENCE_MAX_LENGTH:,} characters or fewer"},
+    )
     version = forms.IntegerField(required=False, min_value=0)
 
     def clean_level(self) -> tuple[int | None, bool]:
@@ -305,6 +313,33 @@ class TargetsForm(forms.Form):
             else int(self.cleaned_data[choice.field_name])
             for choice in self.choices
         }
+
+
+class GovukDateField(DateInputField):
+    """A date typed into GOV.UK's date input pattern: day, month and year in three boxes, with messages that say
+    which part is wrong."""
+
+    def __init__(self, *, what: str, **kwargs):
+        # Each missing part gets its own message ("Enter the month of …"), rather than the whole date being
+        # quietly treated as blank.
+        super().__init__(require_all_fields=False, **kwargs)
+        example = "27 3 2027"
+        self.error_messages = {
+            "required": f"Enter {what}",
+            "incomplete": f"Enter {what} as a day, month and year, for example {example}",
+            "invalid": f"Enter {what} as a real date, for example {example}",
+        }
+        for sub, name in zip(self.fields, ("day", "month", "year"), strict=True):
+            sub.error_messages["incomplete"] = f"Enter the {name} of {what}"
+            sub.validators = [RegexValidator(r"^[0-9]+$", f"Enter {what} using numbers only, for example {example}")]
+        for widget in self.widget.widgets:
+            widget.attrs["inputmode"] = "numeric"
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
 class DateField(forms.DateField):
@@ -421,17 +456,14 @@ class EvidenceItemForm(forms.Form):
         label="Who owns it?", max_length=200, help_text="A person or team, for example Head of IT",
         error_messages={"required": "Enter who owns this evidence"},
     )  # fmt: skip
-    dated = DateField(
-        label="Date of the evidence",
-        help_text="For example, 27/3/2026",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the evidence", "invalid": "Enter a real date, like 27/3/2026"},
+    dated = GovukDateField(
+        what="the date of the evidence", label="Date of the evidence", help_text="For example, 27 3 2026"
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field.text("description"), Field.text("link"), Field.text("owner"), Field.text("dated"),
+            Field.text("description"), Field.text("link"), Field.text("owner"), Field("dated"),
             button="Add evidence item",
         )  # fmt: skip
 

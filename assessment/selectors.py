@@ -14,6 +14,7 @@ from assessment.models import (
     Assessment,
     AssessmentEvent,
     BankVersion,
+    EvidenceItem,
     Invitation,
     Membership,
     Organisation,
@@ -57,6 +58,7 @@ class ThemeProgress:
     theme: Theme
     questions: list[Question]
     answered: int = 0
+    to_confirm: int = 0  # answers carried forward from the last assessment that nobody has confirmed or changed
 
     @property
     def total(self) -> int:
@@ -68,6 +70,8 @@ class ThemeProgress:
             return "Not started"
         if self.answered < self.total:
             return "In progress"
+        if self.to_confirm:
+            return "Check carried-forward answers"
         return "Completed"
 
 
@@ -92,8 +96,21 @@ class AssessmentStructure:
         return sum(t.total for t in self.themes)
 
     @property
+    def to_confirm(self) -> int:
+        return sum(t.to_confirm for t in self.themes)
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
+
+    @property
     def is_complete(self) -> bool:
-        return self.answered == self.total
+        """Every question answered, and every answer carried forward confirmed or changed."""
+        return self.answered == self.total and not self.to_confirm
+
+    @property
+    def themes_to_confirm(self) -> list[ThemeProgress]:
+        return [t for t in self.themes if t.to_confirm]
 
     def theme(self, key: str) -> ThemeProgress:
         for progress in self.themes:
@@ -140,7 +157,10 @@ def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -
         if not theme_questions:
             continue
         answered = sum(1 for q in theme_questions if q.id in answers and answers[q.id].is_answered)
-        structure.themes.append(ThemeProgress(theme=theme, questions=theme_questions, answered=answered))
+        to_confirm = sum(1 for q in theme_questions if q.id in answers and answers[q.id].carried_forward)
+        structure.themes.append(
+            ThemeProgress(theme=theme, questions=theme_questions, answered=answered, to_confirm=to_confirm)
+        )
     return structure
 
 
@@ -187,15 +207,23 @@ def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringIn
     return ScoringInput(themes=themes, questions=questions, recommendations=recommendations)
 
 
-def assessment_progress_by_id(*, assessments: list[Assessment]) -> dict[int, tuple[int, int]]:
-    """(answered, total) for each assessment in a list, in two queries, for the dashboard."""
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+    to_confirm: int  # carried forward and not yet confirmed or changed
+
+
+def assessment_progress_by_id(*, assessments: list[Assessment]) -> dict[int, Progress]:
+    """How far each assessment in a list has got, in two queries, for the dashboard."""
     version_ids = {a.bank_version_id for a in assessments}
     questions = list(Question.objects.filter(version_id__in=version_ids).values_list("id", "version_id", "applies_to"))
-    answered_pairs = set(
-        Answer.objects.filter(assessment__in=assessments)
+    answered: dict[tuple[int, int], bool] = {
+        (assessment_id, question_id): carried_forward
+        for assessment_id, question_id, carried_forward in Answer.objects.filter(assessment__in=assessments)
         .exclude(level__isnull=True, is_not_applicable=False)
-        .values_list("assessment_id", "question_id")
-    )
+        .values_list("assessment_id", "question_id", "carried_forward")
+    }
     progress = {}
     for assessment in assessments:
         council_type = assessment.organisation.council_type
@@ -204,8 +232,10 @@ def assessment_progress_by_id(*, assessments: list[Assessment]) -> dict[int, tup
             for q_id, version_id, applies_to in questions
             if version_id == assessment.bank_version_id and council_type in applies_to
         ]
-        answered = sum(1 for q_id in applicable if (assessment.id, q_id) in answered_pairs)
-        progress[assessment.id] = (answered, len(applicable))
+        keys = [(assessment.id, q_id) for q_id in applicable if (assessment.id, q_id) in answered]
+        progress[assessment.id] = Progress(
+            answered=len(keys), total=len(applicable), to_confirm=sum(1 for key in keys if answered[key])
+        )
     return progress
 
 
@@ -231,7 +261,9 @@ def assessment_events_latest(*, assessments: list[Assessment]) -> dict[int, "Ass
     """The latest status change of each assessment, for the dashboard."""
     latest: dict[int, AssessmentEvent] = {}
     for event in (
-        AssessmentEvent.objects.filter(assessment__in=assessments).select_related("actor").order_by("created_at", "id")
+        AssessmentEvent.objects.filter(assessment__in=assessments)
+        .select_related("actor", "theme")
+        .order_by("created_at", "id")
     ):
         latest[event.assessment_id] = event
     return latest
@@ -250,3 +282,85 @@ def council_members(*, organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
+
+
+@dataclass(frozen=True)
+class AnswerChangeSince:
+    """How one answer changed since a theme was returned."""
+
+    question: Question
+    changes: list[str]  # for example ["level 2 → 3", "notes", "1 evidence item added"]
+
+
+@dataclass
+class ReviewThread:
+    """One theme's review conversation: the lead's comments, the officer's replies and acceptances, oldest first,
+    and what changed in its answers since it was last returned."""
+
+    events: list[AssessmentEvent] = field(default_factory=list)
+    changed: list[AnswerChangeSince] = field(default_factory=list)
+
+    @property
+    def last_returned(self) -> AssessmentEvent | None:
+        return next((e for e in reversed(self.events) if e.kind == AssessmentEvent.Kind.THEME_RETURNED), None)
+
+
+def _level_text(level: int | None, not_applicable: bool) -> str:
+    return "not applicable" if not_applicable else (f"level {level}" if level else "not answered")
+
+
+def review_threads(*, structure: AssessmentStructure) -> dict[int, ReviewThread]:
+    """{theme id: thread} for every theme that has been returned or accepted. Three queries, however many themes."""
+    assessment = structure.assessment
+    threads: dict[int, ReviewThread] = defaultdict(ReviewThread)
+    events = (
+        AssessmentEvent.objects.filter(
+            assessment=assessment,
+            kind__in=[
+                AssessmentEvent.Kind.THEME_RETURNED,
+                AssessmentEvent.Kind.THEME_RESUBMITTED,
+                AssessmentEvent.Kind.THEME_ACCEPTED,
+            ],
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    for event in events:
+        if event.theme_id is not None:
+            threads[event.theme_id].events.append(event)
+    returned_at = {theme_id: t.last_returned.created_at for theme_id, t in threads.items() if t.last_returned}
+    if not returned_at:
+        return dict(threads)
+    # The answers as they stood when each theme was last returned, from their history.
+    question_theme = {q.id: p.theme.id for p in structure.themes for q in p.questions}
+    before: dict[int, tuple[int | None, bool, str]] = {}
+    history = Answer.history.filter(assessment_id=assessment.id, history_date__lte=max(returned_at.values()))
+    for record in history.order_by("question_id", "history_date", "history_id"):
+        theme_id = question_theme.get(record.question_id)
+        if theme_id in returned_at and record.history_date <= returned_at[theme_id]:
+            before[record.question_id] = (record.level, record.is_not_applicable, record.evidence)
+    items_since: dict[int, int] = defaultdict(int)
+    for question_id, created_at in EvidenceItem.objects.filter(answer__assessment=assessment).values_list(
+        "answer__question_id", "created_at"
+    ):
+        theme_id = question_theme.get(question_id)
+        if theme_id in returned_at and created_at > returned_at[theme_id]:
+            items_since[question_id] += 1
+    for progress in structure.themes:
+        if progress.theme.id not in returned_at:
+            continue
+        for question in progress.questions:
+            answer = structure.answers.get(question.id)
+            now = (answer.level, answer.is_not_applicable, answer.evidence) if answer else (None, False, "")
+            then = before.get(question.id, (None, False, ""))
+            changes = []
+            if now[:2] != then[:2]:
+                changes.append(f"{_level_text(*then[:2])} → {_level_text(*now[:2])}")
+            if now[2] != then[2]:
+                changes.append("notes changed")
+            if items_since[question.id]:
+                count = items_since[question.id]
+                changes.append(f"{count} evidence item{'s' if count != 1 else ''} added")
+            if changes:
+                threads[progress.theme.id].changed.append(AnswerChangeSince(question=question, changes=changes))
+    return dict(threads)

@@ -147,7 +147,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Email: printed to the console locally; EMAIL_URL (for example smtp+tls://user:pass@host:587) in production.
 MAILERS: dict[str, dict[str, Any]]
 if DEBUG and "EMAIL_URL" not in env:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "assessment.email_backends.ReadableConsoleBackend"}}
 else:
     _email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
     MAILERS = {

@@ -213,11 +213,15 @@ class AssessmentEvent(models.Model):
         STARTED = "started", "Started"
         SUBMITTED = "submitted", "Submitted"
         THEME_RETURNED = "theme_returned", "Theme returned for changes"
+        THEME_RESUBMITTED = "theme_resubmitted", "Theme resubmitted"
+        THEME_ACCEPTED = "theme_accepted", "Theme accepted"
         SIGNED_OFF = "signed_off", "Signed off"
         REOPENED = "reopened", "Reopened"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
+    # For a theme's review thread: returned with a comment, resubmitted with the officer's reply, accepted.
+    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -11,14 +11,17 @@ from assessment.models import (
     LEVELS,
     Answer,
     Assessment,
+    AssessmentEvent,
     BankVersion,
     Organisation,
     Question,
     QuestionTarget,
     Theme,
+    ThemeReview,
     ThemeTarget,
     User,
 )
+from assessment.selectors import ThemeProgress, assessment_structure
 from assessment.services.periods import period_is_valid
 from assessment.services.permissions import LEADS, membership_require
 from assessment.services.reviews import on_submitted
@@ -37,9 +40,15 @@ class AnswerConflict(Exception):
 
 
 class AssessmentIncomplete(Exception):
-    def __init__(self, unanswered: int):
-        self.unanswered = unanswered
-        super().__init__(f"{unanswered} questions are unanswered")
+    """Some questions are unanswered, or answers carried forward from last time are not yet confirmed."""
+
+    def __init__(self, *, unanswered: list[ThemeProgress], to_confirm: list[ThemeProgress]):
+        self.unanswered = unanswered  # themes with unanswered questions
+        self.to_confirm = to_confirm  # themes with carried-forward answers nobody has confirmed or changed
+        super().__init__(
+            f"{sum(t.total - t.answered for t in unanswered)} questions are unanswered and "
+            f"{sum(t.to_confirm for t in to_confirm)} carried-forward answers are not confirmed"
+        )
 
 
 @dataclass(frozen=True)
@@ -93,12 +102,18 @@ def _validate_change(assessment: Assessment, change: AnswerChange) -> None:
     if change.not_applicable and change.level is not None:
         raise ValidationError("Choose a level or “Not applicable”, not both")
     if len(change.evidence) > EVIDENCE_MAX_LENGTH:
-        raise ValidationError(f"Evidence must be {EVIDENCE_MAX_LENGTH:,} characters or fewer")
+        raise ValidationError(f"Notes must be {EVIDENCE_MAX_LENGTH:,} characters or fewer")
 
 
 @transaction.atomic
-def answers_save(*, assessment: Assessment, user: User, changes: list[AnswerChange]) -> list[Answer]:
+def answers_save(
+    *, assessment: Assessment, user: User, changes: list[AnswerChange], confirm_carried_forward: bool = True
+) -> list[Answer]:
     """Save several answers at once: all of them, or (on any problem) none of them.
+
+    An answer carried forward from last time is confirmed when it is changed, or, unchanged, only when
+    `confirm_carried_forward` says the person has checked it (the theme page's "confirm" button, or an autosave
+    of that one question); saving a whole theme for later leaves unchanged ones still to confirm.
 
     Rows are locked with select_for_update (a no-op on SQLite, whose writes are serialised anyway) so two
     saves of the same answer cannot both pass the version check.
@@ -127,12 +142,11 @@ def answers_save(*, assessment: Assessment, user: User, changes: list[AnswerChan
             raise AnswerConflict(answer)
         unchanged = (
             answer.pk is not None
-            and not answer.carried_forward
             and answer.level == change.level
             and answer.is_not_applicable == change.not_applicable
             and answer.evidence == change.evidence
         )
-        if unchanged:
+        if unchanged and not (answer.carried_forward and confirm_carried_forward):
             saved.append(answer)
             continue
         answer.level = change.level
@@ -150,18 +164,31 @@ def answers_save(*, assessment: Assessment, user: User, changes: list[AnswerChan
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, user: User, unanswered: int) -> Assessment:
-    """Submit an assessment once every applicable question has a level or "Not applicable".
+def assessment_submit(*, assessment: Assessment, user: User, replies: dict[int, str] | None = None) -> Assessment:
+    """Submit an assessment once every applicable question has a level or "Not applicable" and every answer
+    carried forward from last time has been confirmed or changed. Counted here, inside the transaction that
+    holds the row lock, so nothing a caller passes in can let an incomplete assessment through.
 
-    `unanswered` comes from the selector that built the check-your-answers page, so the count a person
-    saw is the count checked; the status change itself is guarded by the row lock.
-    """
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    `replies` ({theme id: text}) is the officer's answer to the lead's comment on each returned theme; it is
+    recorded in the theme's review thread."""
+    locked = Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
     _require_member(user, locked.organisation)
     if not locked.is_editable:
         raise AssessmentLocked()
-    if unanswered:
-        raise AssessmentIncomplete(unanswered)
+    structure = assessment_structure(assessment=locked)
+    if not structure.is_complete:
+        raise AssessmentIncomplete(
+            unanswered=[t for t in structure.themes if t.answered < t.total], to_confirm=structure.themes_to_confirm
+        )
+    returned = ThemeReview.objects.filter(assessment=locked, status=ThemeReview.Status.RETURNED).select_related("theme")
+    for review in returned:
+        AssessmentEvent.objects.create(
+            assessment=locked,
+            kind=AssessmentEvent.Kind.THEME_RESUBMITTED,
+            theme=review.theme,
+            actor=user,
+            note=(replies or {}).get(review.theme_id, "").strip(),
+        )
     locked.status = Assessment.Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.submitted_by = user

@@ -1,6 +1,7 @@
 """Working on an assessment together: theme assignments and evidence items."""
 
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,26 @@ def theme_assign(
         defaults={"assignee": assignee, "due_date": due_date, "assigned_by": lead},
     )
     return assignment
+
+
+@dataclass(frozen=True)
+class ThemeAssignmentChange:
+    theme: Theme
+    assignee: User | None
+    due_date: datetime.date | None
+
+
+@transaction.atomic
+def theme_assignments_set(*, assessment: Assessment, lead: User, changes: list[ThemeAssignmentChange]) -> None:
+    """Assign (or unassign) several themes at once: all of them, or on any problem none of them."""
+    for change in changes:
+        try:
+            theme_assign(
+                assessment=assessment, theme=change.theme, assignee=change.assignee, due_date=change.due_date, lead=lead
+            )
+        except ValidationError as error:
+            # Keyed by theme, so the page can put the message beside the right theme.
+            raise ValidationError({change.theme.key: f"{change.theme.title}: {' '.join(error.messages)}"}) from error
 
 
 def validate_evidence_link(link: str) -> None:

@@ -41,6 +41,9 @@ def assessment_start_next_cycle(*, previous: Assessment, user: User, period: str
     answer of the first of them (its own key first, then in the order it lists them) that was answered. Copied
     answers are marked "carried forward" until a person confirms or changes them; open actions carry over too."""
     membership_require(user=user, organisation=previous.organisation)
+    previous = Assessment.objects.select_related("organisation", "bank_version").get(pk=previous.pk)  # as it is now
+    if previous.status == Assessment.Status.DRAFT:
+        raise ValidationError("Submit this assessment before starting the next one from it")
     if not period_is_valid(period):
         raise ValidationError({"period": "Enter a financial year in the form 2027/28"})
     if period <= previous.period:

@@ -33,6 +33,11 @@ DEMO_LOGINS = [
     DemoLogin("officer@exampleshire.example", "Olu Officer", "Officer, Exampleshire County Council"),
     DemoLogin("lead@exampleshire.example", "Lee Lead", "Lead, Exampleshire County Council"),
     DemoLogin(
+        "admin@exampleshire.example",
+        "Ade Administrator",
+        "Organisation administrator, Exampleshire County Council (invites people and manages roles)",
+    ),
+    DemoLogin(
         "officer@sampleton.example",
         "Sam Officer",
         "Officer, Sampleton District Council (has a submitted 2025/26 assessment)",
@@ -110,6 +115,7 @@ def demo_seed() -> list[DemoLogin]:
     for email, organisation, role in [
         ("officer@exampleshire.example", exampleshire, Membership.Role.OFFICER),
         ("lead@exampleshire.example", exampleshire, Membership.Role.LEAD),
+        ("admin@exampleshire.example", exampleshire, Membership.Role.ORGANISATION_ADMIN),
         ("officer@sampleton.example", sampleton, Membership.Role.OFFICER),
     ]:
         Membership.objects.get_or_create(user=people[email], organisation=organisation, defaults={"role": role})

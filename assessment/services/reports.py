@@ -380,7 +380,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
             for index, group in enumerate(benchmarks)
             if group.enough and group.themes
         ],
-        events=list(assessment.events.select_related("actor").order_by("created_at", "id")),
+        events=list(assessment.events.select_related("actor", "theme").order_by("created_at", "id")),
         actions=actions,
         action_plan=[
             PlannedAction(item=item, action=action_for_question.get(item.question_key)) for item in scores.action_plan

@@ -19,6 +19,14 @@ class AssessmentStateError(Exception):
     """The assessment is not in a status where this can be done."""
 
 
+class UnreviewedThemes(Exception):
+    """Signing off would leave themes nobody has accepted: the lead must confirm that first."""
+
+    def __init__(self, themes: list[Theme]):
+        self.themes = themes
+        super().__init__(f"{len(themes)} themes have not been accepted")
+
+
 def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
 
@@ -55,10 +63,7 @@ def theme_return(*, assessment: Assessment, theme: Theme, lead: User, comment: s
     locked.status = Assessment.Status.DRAFT
     locked.save(update_fields=["status", "updated_at"])
     AssessmentEvent.objects.create(
-        assessment=locked,
-        kind=AssessmentEvent.Kind.THEME_RETURNED,
-        actor=lead,
-        note=f"{theme.title}: {comment.strip()}",
+        assessment=locked, kind=AssessmentEvent.Kind.THEME_RETURNED, theme=theme, actor=lead, note=comment.strip()
     )
     return review
 
@@ -71,21 +76,37 @@ def theme_accept(*, assessment: Assessment, theme: Theme, lead: User) -> ThemeRe
         theme=theme,
         defaults={"status": ThemeReview.Status.ACCEPTED, "comment": "", "reviewed_by": lead},
     )
+    AssessmentEvent.objects.create(assessment=locked, kind=AssessmentEvent.Kind.THEME_ACCEPTED, theme=theme, actor=lead)
     return review
 
 
+def themes_not_accepted(*, assessment: Assessment) -> list[Theme]:
+    """The assessment's themes that no lead has accepted, in bank order."""
+    structure = assessment_structure(assessment=assessment)
+    return [
+        progress.theme
+        for progress in structure.themes
+        if (review := structure.reviews.get(progress.theme.id)) is None or review.status != ThemeReview.Status.ACCEPTED
+    ]
+
+
 @transaction.atomic
-def assessment_sign_off(*, assessment: Assessment, lead: User) -> Assessment:
-    """Sign off a submitted assessment, which locks it."""
+def assessment_sign_off(*, assessment: Assessment, lead: User, without_review: bool = False) -> Assessment:
+    """Sign off a submitted assessment, which locks it. Every theme should have been accepted; signing off with
+    themes nobody reviewed needs `without_review`, and the event records which themes they were."""
     locked = _locked(assessment)
     membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
     if locked.status != Assessment.Status.SUBMITTED:
         raise AssessmentStateError("Only a submitted assessment can be signed off")
+    unreviewed = themes_not_accepted(assessment=locked)
+    if unreviewed and not without_review:
+        raise UnreviewedThemes(unreviewed)
     locked.status = Assessment.Status.SIGNED_OFF
     locked.signed_off_at = timezone.now()
     locked.signed_off_by = lead
     locked.save(update_fields=["status", "signed_off_at", "signed_off_by", "updated_at"])
-    AssessmentEvent.objects.create(assessment=locked, kind=AssessmentEvent.Kind.SIGNED_OFF, actor=lead)
+    note = f"Signed off without reviewing: {', '.join(t.title for t in unreviewed)}" if unreviewed else ""
+    AssessmentEvent.objects.create(assessment=locked, kind=AssessmentEvent.Kind.SIGNED_OFF, actor=lead, note=note)
     _store_scores(locked)
     return locked
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +18,8 @@ from assessment.services.assessments import (
 from assessment.services.periods import period_choices, period_for_date
 from assessment.services.permissions import LEADS, has_role
 from assessment.views import AuthenticatedHttpRequest
+
+REPLY_MAX_LENGTH = 2000
 
 
 @login_required
@@ -62,8 +65,7 @@ def assessment_task_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             "assessment": assessment,
             "structure": structure,
             "is_lead": has_role(user=request.user, organisation=assessment.organisation, roles=LEADS),
-            "carried_forward": sum(1 for a in structure.answers.values() if a.carried_forward),
-            "events": list(assessment.events.select_related("actor").order_by("-created_at", "-id")[:5]),
+            "events": list(assessment.events.select_related("actor", "theme").order_by("-created_at", "-id")[:5]),
         },
     )
 
@@ -74,31 +76,39 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     """Check your answers, and submit."""
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
+    returned = [t for t in structure.themes if (r := structure.reviews.get(t.theme.id)) and r.status == "returned"]
     form = SubmitAssessmentForm(request.POST if request.method == "POST" else None)
+    problems: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
+        replies = {t.theme.id: request.POST.get(f"reply-{t.theme.id}", "")[:REPLY_MAX_LENGTH] for t in returned}
         try:
-            assessment_submit(assessment=assessment, user=request.user, unanswered=structure.total - structure.answered)
+            assessment_submit(assessment=assessment, user=request.user, replies=replies)
         except AssessmentLocked:
             messages.info(request, "This assessment has already been submitted.")
             return redirect("assessment_task_list", pk=assessment.pk)
         except AssessmentIncomplete as incomplete:
-            form.add_error(
-                None,
-                f"You have {incomplete.unanswered} unanswered "
-                f"question{'s' if incomplete.unanswered != 1 else ''}. Answer every question, or choose "
-                "“Not applicable” where it is offered, before you submit.",
-            )
+
+            def theme_url(progress, anchor: str = "") -> str:
+                return reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": progress.theme.key}) + anchor
+
+            problems += [
+                (theme_url(t), f"Answer the {t.total - t.answered} unanswered question"
+                 f"{'s' if t.total - t.answered != 1 else ''} in {t.theme.title}")
+                for t in incomplete.unanswered
+            ]  # fmt: skip
+            problems += [
+                (theme_url(t, "#carried-forward"), f"Confirm or change the {t.to_confirm} carried-forward "
+                 f"answer{'s' if t.to_confirm != 1 else ''} in {t.theme.title}")
+                for t in incomplete.to_confirm
+            ]  # fmt: skip
         else:
             return redirect("assessment_submitted", pk=assessment.pk)
+    problems += [(f"#{form[name].auto_id}", str(error)) for name, errors in form.errors.items() for error in errors]
     return render(
         request,
         "assessment/check.html",
-        {
-            "assessment": assessment,
-            "structure": structure,
-            "form": form,
-            "carried_forward": sum(1 for a in structure.answers.values() if a.carried_forward),
-        },
+        {"assessment": assessment, "structure": structure, "form": form, "problems": problems, "returned": returned},
+        status=400 if problems else 200,
     )
 
 

@@ -31,7 +31,7 @@ def evidence_items(request: AuthenticatedHttpRequest, pk: int, question_id: int)
         raise Http404("No such question in this assessment")
     theme = next(t.theme for t in structure.themes if question in t.questions)
     form = EvidenceItemForm(
-        request.POST if request.method == "POST" else None, initial={"dated": datetime.date.today().isoformat()}
+        request.POST if request.method == "POST" else None, initial={"dated": datetime.date.today()}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,11 +73,12 @@ def assessment_next_cycle(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     if previous.status == Assessment.Status.DRAFT:
         messages.info(request, "Submit this assessment before starting the next one from it.")
         return redirect("assessment_task_list", pk=previous.pk)
+    # The next two financial years the council has no assessment for, the first of them chosen already.
+    taken = set(Assessment.objects.filter(organisation=previous.organisation).values_list("period", flat=True))
     start = int(previous.period[:4])
+    periods = [p for p in (period_from_start_year(start + n) for n in range(1, 6)) if p not in taken][:2]
     form = NextCycleForm(
-        request.POST if request.method == "POST" else None,
-        periods=[period_from_start_year(start + 1), period_from_start_year(start + 2)],
-        initial={"period": period_from_start_year(start + 1)},
+        request.POST if request.method == "POST" else None, periods=periods, initial={"period": periods[0]}
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,7 +18,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = list(page.object_list)
     progress = selectors.assessment_progress_by_id(assessments=assessments)
     events = selectors.assessment_events_latest(assessments=assessments)
-    rows = [(assessment, *progress[assessment.id], events.get(assessment.id)) for assessment in assessments]
+    rows = [(assessment, progress[assessment.id], events.get(assessment.id)) for assessment in assessments]
     return render(
         request,
         "assessment/dashboard.html",

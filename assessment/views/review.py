@@ -8,18 +8,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
-from assessment.forms import DateField, ReopenForm, ReturnThemeForm
-from assessment.models import Question, User
-from assessment.services.collaboration import theme_assign
+from assessment.forms import GovukDateField, ReopenForm, ReturnThemeForm
+from assessment.models import Question
+from assessment.services.collaboration import ThemeAssignmentChange, theme_assignments_set
 from assessment.services.permissions import LEADS, has_role
 from assessment.services.reviews import (
     AssessmentStateError,
+    UnreviewedThemes,
     assessment_reopen,
     assessment_sign_off,
     theme_accept,
     theme_return,
+    themes_not_accepted,
 )
 from assessment.views import AuthenticatedHttpRequest
+
+DATE_PARTS = ("day", "month", "year")
 
 
 def _lead_assessment(request: AuthenticatedHttpRequest, pk: int):
@@ -36,25 +40,44 @@ def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     structure = selectors.assessment_structure(assessment=assessment)
     members = list(selectors.council_members(organisation=assessment.organisation))
     errors: list[tuple[str, str]] = []
+    typed: dict[int, list[str]] = {}
     if request.method == "POST":
         people = {str(m.user_id): m.user for m in members}
+        changes = []
         for progress in structure.themes:
             theme = progress.theme
-            assignee: User | None = people.get(request.POST.get(f"assignee-{theme.id}", ""))
-            raw_date = request.POST.get(f"due-{theme.id}", "").strip()
+            typed[theme.id] = [
+                request.POST.get(f"due-{theme.id}-{part}", "").strip() for part in ("day", "month", "year")
+            ]
             try:
-                due = DateField(required=False).clean(raw_date) if raw_date else None
-                theme_assign(assessment=assessment, theme=theme, assignee=assignee, due_date=due, lead=request.user)
+                due = GovukDateField(what=f"the due date for {theme.title}", required=False).clean(typed[theme.id])
             except ValidationError as error:
-                errors.append((f"due-{theme.id}", f"{theme.title}: {' '.join(error.messages)}"))
+                errors.append((f"due-{theme.id}-day", error.messages[0]))
+                continue
+            assignee = people.get(request.POST.get(f"assignee-{theme.id}", ""))
+            changes.append(ThemeAssignmentChange(theme=theme, assignee=assignee, due_date=due))
         if not errors:
-            messages.success(request, "The assignments have been saved.")
-            return redirect("assessment_task_list", pk=assessment.pk)
-        structure = selectors.assessment_structure(assessment=assessment)
+            try:
+                theme_assignments_set(assessment=assessment, lead=request.user, changes=changes)
+            except ValidationError as error:
+                ids = {p.theme.key: p.theme.id for p in structure.themes}
+                errors += [(f"due-{ids.get(key)}-day", m) for key, ms in error.message_dict.items() for m in ms]
+            else:
+                messages.success(request, "The assignments have been saved.")
+                return redirect("assessment_task_list", pk=assessment.pk)
+    rows = []
+    for progress in structure.themes:
+        assignment = structure.assignments.get(progress.theme.id)
+        saved = assignment.due_date if assignment else None
+        day, month, year = typed.get(progress.theme.id) or (
+            [str(saved.day), str(saved.month), str(saved.year)] if saved else ["", "", ""]
+        )
+        parts = [("day", "Day", 2, day), ("month", "Month", 2, month), ("year", "Year", 4, year)]
+        rows.append((progress, assignment, parts))
     return render(
         request,
         "review/assignments.html",
-        {"assessment": assessment, "structure": structure, "members": members, "errors": errors},
+        {"assessment": assessment, "rows": rows, "members": members, "errors": errors},
         status=400 if errors else 200,
     )
 
@@ -63,7 +86,19 @@ def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 def assessment_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _lead_assessment(request, pk)
     structure = selectors.assessment_structure(assessment=assessment)
-    return render(request, "review/review.html", {"assessment": assessment, "structure": structure})
+    return render(
+        request,
+        "review/review.html",
+        {
+            "assessment": assessment,
+            "structure": structure,
+            "rows": [
+                (progress, structure.reviews.get(progress.theme.id), threads.get(progress.theme.id))
+                for threads in [selectors.review_threads(structure=structure)]
+                for progress in structure.themes
+            ],
+        },
+    )
 
 
 @login_required
@@ -98,14 +133,22 @@ def theme_accept_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_sign_off_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Sign off. With themes nobody has accepted, a page lists them and asks the lead to confirm first."""
     assessment = _lead_assessment(request, pk)
+    if request.method == "GET":
+        unreviewed = themes_not_accepted(assessment=assessment)
+        return render(request, "review/sign_off.html", {"assessment": assessment, "unreviewed": unreviewed})
     try:
-        assessment_sign_off(assessment=assessment, lead=request.user)
+        assessment_sign_off(
+            assessment=assessment, lead=request.user, without_review=request.POST.get("without_review") == "yes"
+        )
     except AssessmentStateError as error:
         messages.error(request, str(error))
         return redirect("assessment_review", pk=assessment.pk)
+    except UnreviewedThemes:
+        return redirect("assessment_sign_off", pk=assessment.pk)
     messages.success(request, f"The {assessment.period} assessment is signed off and locked.")
     return redirect("assessment_task_list", pk=assessment.pk)
 

@@ -3,28 +3,39 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
-from assessment.forms import AutosaveForm, ThemeAnswersForm
-from assessment.models import Answer, level_encode
+from assessment.forms import AutosaveForm, EvidenceItemForm, ThemeAnswersForm, form_add_service_errors
+from assessment.models import Answer, EvidenceItem, level_encode
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
+from assessment.services.collaboration import evidence_item_add, evidence_item_remove
 from assessment.services.permissions import LEADS, has_role
 from assessment.views import AuthenticatedHttpRequest
 
 CONTINUE = "continue"
 LATER = "later"
+CONFIRM = "confirm"  # save, and confirm the theme's carried-forward answers as they are
 
 
 def _saved_label(answer: Answer) -> str:
-    return f"Saved at {time_format(timezone.localtime(answer.answered_at), 'g:i a')}"
+    """ "Saved at 9:05am": the GOV.UK style for times (no dots), so the status line ends with one full stop."""
+    when = timezone.localtime(answer.answered_at)
+    return f"Saved at {when.hour % 12 or 12}:{when.minute:02d}{'am' if when.hour < 12 else 'pm'}"
+
+
+def _evidence_item_form(question_id: int, data=None) -> EvidenceItemForm:
+    return EvidenceItemForm(data, prefix=f"q{question_id}-item", initial={"dated": timezone.localdate()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
+    """One theme's questions. The form's buttons save every answer on the page, and then: go on to the next theme,
+    go back to the task list, confirm the carried-forward answers as they are, or add or remove an evidence item
+    (so nothing typed is lost, with or without JavaScript)."""
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
     progress = structure.theme(theme_key)
@@ -33,14 +44,25 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
         questions=progress.questions,
         answers=structure.answers,
     )
+    questions_by_id = {q.id: q for q in progress.questions}
+    action = request.POST.get("action", "")
+    add_for = questions_by_id.get(_int(request.POST.get("add_evidence")) or 0)
+    item_forms = {q.id: _evidence_item_form(q.id) for q in progress.questions}
     conflicts: dict[int, Answer] = {}
     status = 200
     if request.method == "POST":
         if not assessment.is_editable:
             return render(request, "assessment/locked.html", {"assessment": assessment}, status=409)
+        if add_for is not None:
+            item_forms[add_for.id] = _evidence_item_form(add_for.id, request.POST)
         if form.is_valid():
             try:
-                answers_save(assessment=assessment, user=request.user, changes=form.changes())
+                answers_save(
+                    assessment=assessment,
+                    user=request.user,
+                    changes=form.changes(),
+                    confirm_carried_forward=action == CONFIRM,
+                )
             except AnswerConflict as conflict:
                 conflicts[conflict.current.question_id] = conflict.current
                 form.add_error(
@@ -55,17 +77,16 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
             except AssessmentLocked:
                 return render(request, "assessment/locked.html", {"assessment": assessment}, status=409)
             else:
-                if request.POST.get("action") == LATER:
-                    messages.success(request, f"Your answers to “{progress.theme.title}” have been saved.")
-                    return redirect("assessment_task_list", pk=assessment.pk)
-                next_theme = structure.next_theme_after(theme_key)
-                if next_theme is None:
-                    return redirect("assessment_check", pk=assessment.pk)
-                return redirect("theme_answer", pk=assessment.pk, theme_key=next_theme.theme.key)
+                done = _evidence_change(request, assessment, progress, add_for, item_forms)
+                if done is not None:
+                    return done
+                if add_for is None and "remove_evidence" not in request.POST:
+                    return _after_save(request, assessment, structure, progress, action)
         status = 400
     blocks = form.blocks()
     for block in blocks:
         block.conflict = conflicts.get(block.question.id)
+        block.item_form = item_forms[block.question.id]
     return render(
         request,
         "assessment/theme.html",
@@ -75,6 +96,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
             "progress": progress,
             "form": form,
             "blocks": blocks,
+            "error_list": form.error_list() + [e for f in item_forms.values() for e in _item_errors(f)],
             "theme_number": structure.themes.index(progress) + 1,
             "is_lead": has_role(user=request.user, organisation=assessment.organisation, roles=LEADS),
             "review": structure.reviews.get(progress.theme.id),
@@ -82,6 +104,71 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
         },
         status=status,
     )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _item_errors(form: EvidenceItemForm) -> list[tuple[str, str]]:
+    if not form.is_bound:
+        return []
+    return [
+        (form[name].auto_id + ("_0" if name == "dated" else ""), str(error))
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
+def _evidence_change(request, assessment, progress, add_for, item_forms) -> HttpResponse | None:
+    """Add or remove an evidence item once the answers on the page are saved. A redirect when done; None when
+    there was nothing to do, or the new item has errors to show (the answers are saved either way)."""
+    anchor_url = reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": progress.theme.key})
+    remove_id = _int(request.POST.get("remove_evidence"))
+    if remove_id is not None:
+        item = (
+            EvidenceItem.objects.filter(
+                pk=remove_id, answer__assessment=assessment, answer__question__in=progress.questions
+            )
+            .select_related("answer__question")
+            .first()
+        )
+        if item is None:
+            return redirect(anchor_url)
+        evidence_item_remove(item=item, user=request.user)
+        messages.success(request, f"“{item.description}” has been removed. Your answers have been saved.")
+        return redirect(f"{anchor_url}#question-{item.answer.question.key}")
+    if add_for is None:
+        return None
+    item_form = item_forms[add_for.id]
+    if not item_form.is_valid():
+        return None
+    try:
+        evidence_item_add(assessment=assessment, question=add_for, user=request.user, **item_form.cleaned_data)
+    except ValidationError as error:
+        form_add_service_errors(item_form, error)
+        return None
+    messages.success(request, "The evidence item has been added. Your answers have been saved.")
+    return redirect(f"{anchor_url}#question-{add_for.key}")
+
+
+def _after_save(request, assessment, structure, progress, action: str) -> HttpResponse:
+    if action == CONFIRM and progress.to_confirm:
+        messages.success(
+            request,
+            f"The {progress.to_confirm} carried-forward answer{'s' if progress.to_confirm != 1 else ''} in "
+            f"“{progress.theme.title}” {'are' if progress.to_confirm != 1 else 'is'} confirmed.",
+        )
+    if action == LATER:
+        messages.success(request, f"Your answers to “{progress.theme.title}” have been saved.")
+        return redirect("assessment_task_list", pk=assessment.pk)
+    next_theme = structure.next_theme_after(progress.theme.key)
+    if next_theme is None:
+        return redirect("assessment_check", pk=assessment.pk)
+    return redirect("theme_answer", pk=assessment.pk, theme_key=next_theme.theme.key)
 
 
 def _answer_json(answer: Answer) -> dict:

@@ -18,8 +18,9 @@ def test_load_question_bank_and_seed_demo_are_idempotent(settings, capsys):
     assert DEMO_PASSWORD in output and "officer@exampleshire.example" in output
     assert BankVersion.objects.count() == 2
     assert Organisation.objects.count() == 2 + len(SYNTHETIC_COUNCILS)
-    assert User.objects.count() == 4
-    assert Membership.objects.count() == 3
+    assert User.objects.count() == 5
+    assert Membership.objects.count() == 4
+    assert Membership.objects.get(user__email="admin@exampleshire.example").role == "organisation_admin"
     # Two past years on version 1 for Exampleshire and each synthetic council, one for Sampleton, and this year on
     # version 2 for the synthetic councils: nothing doubled.
     assert Assessment.objects.count() == 2 * (1 + len(SYNTHETIC_COUNCILS)) + 1 + len(SYNTHETIC_COUNCILS)

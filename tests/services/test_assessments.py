@@ -11,7 +11,7 @@ from assessment.services.assessments import (
     assessment_start,
     assessment_submit,
 )
-from tests.factories import QuestionFactory
+from tests.factories import AnswerFactory, QuestionFactory
 
 
 def change(question, level=3, evidence="", na=False, version=None):
@@ -114,16 +114,53 @@ def test_a_question_that_does_not_apply_to_the_council_type_is_refused(bank, oth
         answers_save(assessment=district_assessment, user=other_council.officer, changes=[change(bank.questions[3])])
 
 
-def test_submit_needs_every_question_answered(assessment, council):
-    with pytest.raises(AssessmentIncomplete):
-        assessment_submit(assessment=assessment, user=council.officer, unanswered=2)
+def test_submit_counts_what_is_unanswered_itself_and_refuses_an_incomplete_assessment(assessment, bank, council):
+    AnswerFactory(assessment=assessment, question=bank.questions[0], level=3)
+    with pytest.raises(AssessmentIncomplete) as incomplete:
+        assessment_submit(assessment=assessment, user=council.officer)
+    assert [(t.theme.key, t.total - t.answered) for t in incomplete.value.unanswered] == [
+        ("hybrid-working", 1),
+        ("cyber-security", 2),
+    ]
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.DRAFT
 
 
+def test_submit_refuses_while_carried_forward_answers_are_unconfirmed(assessment, bank, council):
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3, carried_forward=question.key == "backups")
+    with pytest.raises(AssessmentIncomplete) as incomplete:
+        assessment_submit(assessment=assessment, user=council.officer)
+    assert [(t.theme.key, t.to_confirm) for t in incomplete.value.to_confirm] == [("cyber-security", 1)]
+    assert incomplete.value.unanswered == []
+
+
+def test_saving_a_theme_for_later_does_not_confirm_carried_forward_answers_but_confirming_does(
+    assessment, bank, council
+):
+    answer = AnswerFactory(assessment=assessment, question=bank.questions[0], level=3, carried_forward=True)
+    unchanged = AnswerChange(
+        question=bank.questions[0], level=3, not_applicable=False, evidence="", expected_version=answer.version
+    )
+    answers_save(assessment=assessment, user=council.officer, changes=[unchanged], confirm_carried_forward=False)
+    answer.refresh_from_db()
+    assert answer.carried_forward
+    answers_save(assessment=assessment, user=council.officer, changes=[unchanged], confirm_carried_forward=True)
+    answer.refresh_from_db()
+    assert not answer.carried_forward and answer.answered_by == council.officer
+    # A change confirms it too, whatever the button.
+    carried = AnswerFactory(assessment=assessment, question=bank.questions[1], level=2, carried_forward=True)
+    changed = AnswerChange(question=bank.questions[1], level=4, not_applicable=False, evidence="")
+    answers_save(assessment=assessment, user=council.officer, changes=[changed], confirm_carried_forward=False)
+    carried.refresh_from_db()
+    assert not carried.carried_forward and carried.level == 4
+
+
 def test_a_submitted_assessment_is_read_only(assessment, bank, council):
-    assessment_submit(assessment=assessment, user=council.officer, unanswered=0)
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3)
+    assessment_submit(assessment=assessment, user=council.officer)
     with pytest.raises(AssessmentLocked):
         answers_save(assessment=assessment, user=council.officer, changes=[change(bank.questions[0])])
     with pytest.raises(AssessmentLocked):
-        assessment_submit(assessment=assessment, user=council.officer, unanswered=0)
+        assessment_submit(assessment=assessment, user=council.officer)

@@ -18,13 +18,16 @@ from assessment.models import (
     ThemeScoreRecord,
     User,
 )
+from assessment.selectors import assessment_structure, review_threads
 from assessment.services.assessments import AnswerChange, AssessmentLocked, answers_save, assessment_submit
 from assessment.services.collaboration import evidence_item_add, theme_assign
 from assessment.services.cycles import action_create, assessment_start_next_cycle
 from assessment.services.reviews import (
     AssessmentStateError,
+    UnreviewedThemes,
     assessment_reopen,
     assessment_sign_off,
+    theme_accept,
     theme_return,
 )
 from assessment.services.teams import (
@@ -142,7 +145,7 @@ class TestEvidence:
 def submit_all(assessment, bank, user):
     for question in bank.questions:
         AnswerFactory(assessment=assessment, question=question, level=3, answered_by=user)
-    return assessment_submit(assessment=assessment, user=user, unanswered=0)
+    return assessment_submit(assessment=assessment, user=user)
 
 
 class TestReviewAndSignOff:
@@ -164,8 +167,30 @@ class TestReviewAndSignOff:
             question=bank.questions[0], level=4, not_applicable=False, evidence="", expected_version=answer.version
         )
         answers_save(assessment=assessment, user=council.officer, changes=[change])
-        assessment_submit(assessment=assessment, user=council.officer, unanswered=0)
-        assert not ThemeReview.objects.exists()
+        assessment_submit(
+            assessment=assessment, user=council.officer, replies={bank.themes[0].id: "Policy added as evidence"}
+        )
+        assert not ThemeReview.objects.exists()  # back for review
+        # The thread keeps the lead's comment, the officer's reply and what changed since it was returned.
+        structure = assessment_structure(assessment=assessment, with_detail=True)
+        thread = review_threads(structure=structure)[bank.themes[0].id]
+        assert [(e.kind, e.note) for e in thread.events] == [
+            (AssessmentEvent.Kind.THEME_RETURNED, "Add the device policy"),
+            (AssessmentEvent.Kind.THEME_RESUBMITTED, "Policy added as evidence"),
+        ]
+        assert [(c.question.key, c.changes) for c in thread.changed] == [("devices", ["level 3 → level 4"])]
+
+    def test_signing_off_with_themes_nobody_accepted_needs_confirming_and_is_recorded(self, assessment, bank, council):
+        submit_all(assessment, bank, council.officer)
+        theme_accept(assessment=assessment, theme=bank.themes[0], lead=council.lead)
+        with pytest.raises(UnreviewedThemes) as unreviewed:
+            assessment_sign_off(assessment=assessment, lead=council.lead)
+        assert [t.key for t in unreviewed.value.themes] == ["cyber-security"]
+        assessment.refresh_from_db()
+        assert assessment.status == Assessment.Status.SUBMITTED
+        assessment_sign_off(assessment=assessment, lead=council.lead, without_review=True)
+        event = assessment.events.get(kind=AssessmentEvent.Kind.SIGNED_OFF)
+        assert event.note == "Signed off without reviewing: Cyber security"
 
     def test_returning_needs_a_comment_and_a_lead(self, assessment, bank, council):
         submit_all(assessment, bank, council.officer)
@@ -178,9 +203,12 @@ class TestReviewAndSignOff:
         with pytest.raises(AssessmentStateError):
             assessment_sign_off(assessment=assessment, lead=council.lead)  # not submitted yet
         submit_all(assessment, bank, council.officer)
+        for theme in bank.themes:
+            theme_accept(assessment=assessment, theme=theme, lead=council.lead)
         assessment_sign_off(assessment=assessment, lead=council.lead)
         assessment.refresh_from_db()
         assert assessment.status == Assessment.Status.SIGNED_OFF and assessment.signed_off_by == council.lead
+        assert assessment.events.get(kind=AssessmentEvent.Kind.SIGNED_OFF).note == ""
         with pytest.raises(AssessmentLocked):
             answers_save(assessment=assessment, user=council.officer, changes=[
                 AnswerChange(question=bank.questions[0], level=1, not_applicable=False, evidence="")

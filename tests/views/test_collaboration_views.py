@@ -44,7 +44,7 @@ def test_assigned_themes_appear_on_the_officers_dashboard(client, assessment, ba
     client.force_login(council.lead)
     client.post(
         reverse("assessment_assignments", kwargs={"pk": assessment.pk}),
-        {f"assignee-{bank.themes[0].id}": council.officer.pk, f"due-{bank.themes[0].id}": "2099-03-31"},
+        {f"assignee-{bank.themes[0].id}": council.officer.pk, **due(bank.themes[0], "31", "3", "2099")},
     )
     assert ThemeAssignment.objects.get().assignee == council.officer
     client.force_login(council.officer)
@@ -52,14 +52,45 @@ def test_assigned_themes_appear_on_the_officers_dashboard(client, assessment, ba
     assert "Assigned to me" in page and "Hybrid working" in page and "due 31 March 2099" in page
 
 
-def test_a_past_due_date_is_refused_with_a_clear_error(client, assessment, bank, council):
+def due(theme, day, month, year) -> dict:
+    return {f"due-{theme.id}-day": day, f"due-{theme.id}-month": month, f"due-{theme.id}-year": year}
+
+
+def test_a_past_due_date_is_refused_and_nothing_is_saved(client, assessment, bank, council):
+    client.force_login(council.lead)
+    first, second = bank.themes
+    response = client.post(
+        reverse("assessment_assignments", kwargs={"pk": assessment.pk}),
+        {
+            f"assignee-{first.id}": council.officer.pk,
+            **due(first, "1", "4", "2099"),
+            f"assignee-{second.id}": council.officer.pk,
+            **due(second, "1", "1", "2001"),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Cyber security: The due date must be today or in the future" in page
+    assert f'href="#due-{second.id}-day"' in page
+    assert not ThemeAssignment.objects.exists()  # all or nothing: the first theme was not assigned either
+    assert 'value="2099"' in page  # what was typed stays in the form
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("31", "2", "2099"), "Enter the due date for Hybrid working as a real date, for example 27 3 2027"),
+        (("1", "", "2099"), "Enter the month of the due date for Hybrid working"),
+        (("x", "2", "2099"), "Enter the due date for Hybrid working using numbers only"),
+    ],
+)
+def test_due_dates_use_the_govuk_date_input_with_clear_errors(client, assessment, bank, council, parts, message):
     client.force_login(council.lead)
     response = client.post(
         reverse("assessment_assignments", kwargs={"pk": assessment.pk}),
-        {f"assignee-{bank.themes[0].id}": council.officer.pk, f"due-{bank.themes[0].id}": "2001-01-01"},
+        {f"assignee-{bank.themes[0].id}": council.officer.pk, **due(bank.themes[0], *parts)},
     )
-    assert response.status_code == 400
-    assert "Hybrid working: The due date must be today or in the future" in response.content.decode()
+    assert response.status_code == 400 and message in response.content.decode()
 
 
 def test_leads_see_an_answers_history_and_officers_do_not(client, assessment, bank, council):
@@ -84,12 +115,11 @@ def test_leads_see_an_answers_history_and_officers_do_not(client, assessment, ba
 def test_evidence_link_must_be_a_web_address(client, assessment, bank, council):
     client.force_login(council.officer)
     url = reverse("evidence_items", kwargs={"pk": assessment.pk, "question_id": bank.questions[0].id})
-    response = client.post(
-        url, {"description": "x", "link": "javascript:alert(1)", "owner": "IT", "dated": "2026-01-01"}
-    )
+    dated = {"dated_0": "27", "dated_1": "3", "dated_2": "2026"}
+    response = client.post(url, {"description": "x", "link": "javascript:alert(1)", "owner": "IT", **dated})
     assert response.status_code == 400 and "http:// or https://" in response.content.decode()
     response = client.post(
-        url, {"description": "Device policy", "link": "https://intranet.example/p", "owner": "IT", "dated": "27/3/2026"}
+        url, {"description": "Device policy", "link": "https://intranet.example/p", "owner": "IT", **dated}
     )
     assert response.status_code == 302
     assert "Device policy" in client.get(url).content.decode()
@@ -142,7 +172,12 @@ def test_the_lead_returns_then_signs_off_from_the_review_page(client, assessment
     assert "Returned by the lead: “Add evidence”" in task_list
     client.post(reverse("assessment_check", kwargs={"pk": assessment.pk}), {"confirm": "on"})
     client.force_login(council.lead)
-    client.post(reverse("assessment_sign_off", kwargs={"pk": assessment.pk}))
+    # Nobody has accepted a theme: signing off asks first, and says which themes were not reviewed.
+    response = client.post(reverse("assessment_sign_off", kwargs={"pk": assessment.pk}))
+    assert response.url == reverse("assessment_sign_off", kwargs={"pk": assessment.pk})
+    page = client.get(response.url).content.decode()
+    assert "Sign off without reviewing 2 themes?" in page and "Hybrid working" in page
+    client.post(reverse("assessment_sign_off", kwargs={"pk": assessment.pk}), {"without_review": "yes"})
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SIGNED_OFF
     dashboard = client.get(reverse("dashboard")).content.decode()
@@ -158,5 +193,89 @@ def test_check_your_answers_warns_about_unconfirmed_carried_forward_answers(clie
     client.post(reverse("assessment_check", kwargs={"pk": assessment.pk}), {"confirm": "on"})
     following = assessment_start_next_cycle(previous=assessment, user=council.lead, period="2027/28")
     page = client.get(reverse("assessment_check", kwargs={"pk": following.pk})).content.decode()
-    assert "4 answers were carried forward from 2026/27 and have not been confirmed" in page
+    assert "4 answers carried forward from 2026/27 are not confirmed yet" in page
     assert page.count("Carried forward: confirm or change") == 4
+    # Submitting is refused, with a link to each theme that has answers to confirm.
+    client.force_login(council.officer)
+    response = client.post(reverse("assessment_check", kwargs={"pk": following.pk}), {"confirm": "on"})
+    assert response.status_code == 400
+    theme_url = reverse("theme_answer", kwargs={"pk": following.pk, "theme_key": "hybrid-working"})
+    assert (
+        f'<a href="{theme_url}#carried-forward">Confirm or change the 2 carried-forward answers in Hybrid working'
+        in (response.content.decode())
+    )
+    following.refresh_from_db()
+    assert following.status == Assessment.Status.DRAFT
+
+
+def test_confirming_a_themes_carried_forward_answers_takes_one_action(client, assessment, bank, council):
+    from assessment.services.cycles import assessment_start_next_cycle
+
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3)
+    client.force_login(council.officer)
+    client.post(reverse("assessment_check", kwargs={"pk": assessment.pk}), {"confirm": "on"})
+    following = assessment_start_next_cycle(previous=assessment, user=council.lead, period="2027/28")
+    theme_url = reverse("theme_answer", kwargs={"pk": following.pk, "theme_key": "hybrid-working"})
+    page = client.get(theme_url).content.decode()
+    assert "2 answers in this theme were carried forward from 2026/27" in page
+    task_list = client.get(reverse("assessment_task_list", kwargs={"pk": following.pk})).content.decode()
+    assert "2 of 2 answered, 2 to confirm" in task_list and "Check carried-forward answers" in task_list
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "4 of 4 answered, <strong>4 carried forward to confirm</strong>" in dashboard
+    # "Save and come back later" keeps them to confirm; the confirm button confirms both at once.
+    answers = {a.question.key: a for a in following.answers.select_related("question")}
+    fields = {}
+    for question in bank.questions[:2]:
+        answer = answers[question.key]
+        fields |= {
+            f"q{question.id}-level": "3",
+            f"q{question.id}-evidence": "",
+            f"q{question.id}-version": answer.version,
+        }
+    client.post(theme_url, {**fields, "action": "later"})
+    assert following.answers.filter(carried_forward=True).count() == 4
+    response = client.post(theme_url, {**fields, "action": "confirm"})
+    assert response.url == reverse("theme_answer", kwargs={"pk": following.pk, "theme_key": "cyber-security"})
+    assert following.answers.filter(carried_forward=True).count() == 2  # the other theme's are left
+    task_list = client.get(reverse("assessment_task_list", kwargs={"pk": following.pk})).content.decode()
+    assert "2 of 2 answered</div>" in task_list.replace("\n", "")
+
+
+def test_the_review_page_keeps_a_returned_themes_thread_and_what_changed(client, assessment, bank, council):
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3)
+    client.force_login(council.officer)
+    client.post(reverse("assessment_check", kwargs={"pk": assessment.pk}), {"confirm": "on"})
+    client.force_login(council.lead)
+    client.post(
+        reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}),
+        {"comment": "Backups are not tested, so level 3 is too high"},
+    )
+    client.force_login(council.officer)
+    backups = bank.questions[2]
+    answer = assessment.answers.get(question=backups)
+    url = reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"})
+    fields = {}
+    for question in bank.questions[2:]:
+        current = assessment.answers.get(question=question)
+        level = "2" if question == backups else "3"
+        fields |= {
+            f"q{question.id}-level": level,
+            f"q{question.id}-evidence": "",
+            f"q{question.id}-version": current.version,
+        }
+    client.post(url, {**fields, "action": "later"})
+    cyber = bank.themes[1]
+    client.post(
+        reverse("assessment_check", kwargs={"pk": assessment.pk}),
+        {"confirm": "on", f"reply-{cyber.id}": "Agreed: lowered to 2 until we test a restore"},
+    )
+    answer.refresh_from_db()
+    assert answer.level == 2
+    client.force_login(council.lead)
+    page = client.get(reverse("assessment_review", kwargs={"pk": assessment.pk})).content.decode()
+    assert "Resubmitted: not reviewed yet" in page
+    assert "“Backups are not tested, so level 3 is too high”" in page
+    assert "“Agreed: lowered to 2 until we test a restore”" in page
+    assert f"{backups.text}: level 3 → level 2" in page

@@ -104,7 +104,7 @@ def test_last_theme_continues_to_check_your_answers(officer_client, assessment, 
     ("level", "evidence", "message"),
     [
         ("9", "", "Question 1: select one of the levels shown"),
-        ("3", "x" * 5001, "Question 1: evidence must be 5,000 characters or fewer"),
+        ("3", "x" * 5001, "Question 1: notes must be 5,000 characters or fewer"),
     ],
 )
 def test_bad_input_shows_an_error_summary_keeps_what_was_typed_and_loses_nothing_saved(
@@ -214,7 +214,13 @@ def test_submit_needs_confirmation_and_every_answer(officer_client, assessment, 
     response = officer_client.post(check_url, {})
     assert "Confirm that the answers are an honest account" in response.content.decode()
     response = officer_client.post(check_url, {"confirm": "on"})
-    assert "You have 4 unanswered questions" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f'<a href="{theme_url(assessment, bank.themes[0])}">Answer the 2 unanswered questions in Hybrid working' in page
+    )
+    # The district-only question does not apply to this county council, but care-data does: 2 in cyber too.
+    assert "Answer the 2 unanswered questions in Cyber security" in page
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.DRAFT
 

@@ -1,0 +1,134 @@
+"""The theme page as an officer uses it without JavaScript: evidence items added and removed in place, notes
+called notes, the save status in plain English, and nothing typed lost on the way."""
+
+import datetime
+import re
+
+import pytest
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from assessment.models import Answer, Assessment, EvidenceItem
+from assessment.views.themes import _saved_label
+from tests.factories import AnswerFactory, EvidenceItemFactory
+
+
+@pytest.fixture
+def officer_client(client, council):
+    client.force_login(council.officer)
+    return client
+
+
+def theme_url(assessment, theme):
+    return reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": theme.key})
+
+
+def page_fields(assessment, questions, **levels) -> dict:
+    fields = {}
+    for question in questions:
+        answer = Answer.objects.filter(assessment=assessment, question=question).first()
+        fields[f"q{question.id}-level"] = levels.get(question.key, "")
+        fields[f"q{question.id}-evidence"] = ""
+        fields[f"q{question.id}-version"] = answer.version if answer else 0
+    return fields
+
+
+def item(question, **values) -> dict:
+    prefix = f"q{question.id}-item"
+    defaults = {"description": "Device policy v2", "link": "https://intranet.example/policy", "owner": "Head of IT",
+                "dated_0": "27", "dated_1": "3", "dated_2": "2026"}  # fmt: skip
+    return {f"{prefix}-{name}": value for name, value in (defaults | values).items()}
+
+
+def test_an_evidence_item_is_added_on_the_theme_page_and_typed_answers_are_kept(officer_client, assessment, bank):
+    devices, connectivity = bank.questions[:2]
+    url = theme_url(assessment, bank.themes[0])
+    page = officer_client.get(url).content.decode()
+    assert "Notes on this answer (optional)" in page and "Add an evidence item" in page
+    fields = page_fields(assessment, [devices, connectivity], devices="4", connectivity="2")
+    response = officer_client.post(url, {**fields, **item(devices), "add_evidence": str(devices.id)})
+    assert response.url == f"{url}#question-devices"
+    assert Answer.objects.get(assessment=assessment, question=devices).level == 4  # what was typed is saved
+    assert Answer.objects.get(assessment=assessment, question=connectivity).level == 2
+    (evidence,) = EvidenceItem.objects.all()
+    assert (evidence.description, evidence.owner, str(evidence.dated)) == (
+        "Device policy v2",
+        "Head of IT",
+        "2026-03-27",
+    )
+    assert "Device policy v2" in officer_client.get(url).content.decode()
+
+
+def test_a_bad_evidence_item_shows_errors_and_still_saves_the_answers(officer_client, assessment, bank):
+    devices, connectivity = bank.questions[:2]
+    url = theme_url(assessment, bank.themes[0])
+    fields = page_fields(assessment, [devices, connectivity], devices="5")
+    bad = item(devices, description="", link="javascript:alert(1)", dated_0="31", dated_1="2")
+    response = officer_client.post(url, {**fields, **bad, "add_evidence": str(devices.id)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Describe the evidence" in page and "http:// or https://" in page
+    assert "Enter the date of the evidence as a real date" in page
+    assert re.search(r'<details class="govuk-details" open>', page)  # the item form stays open with the errors
+    assert Answer.objects.get(assessment=assessment, question=devices).level == 5
+    assert not EvidenceItem.objects.exists()
+
+
+def test_an_evidence_item_is_removed_on_the_theme_page(officer_client, assessment, bank, council):
+    devices = bank.questions[0]
+    answer = AnswerFactory(assessment=assessment, question=devices, level=3)
+    evidence = EvidenceItemFactory(answer=answer, description="Old board minutes")
+    url = theme_url(assessment, bank.themes[0])
+    fields = page_fields(assessment, bank.questions[:2], devices="3")
+    response = officer_client.post(url, {**fields, "remove_evidence": str(evidence.pk)})
+    assert response.url == f"{url}#question-devices"
+    assert not EvidenceItem.objects.exists()
+
+
+def test_another_councils_evidence_item_cannot_be_removed(client, assessment, bank, other_council):
+    answer = AnswerFactory(assessment=assessment, question=bank.questions[0], level=3)
+    evidence = EvidenceItemFactory(answer=answer)
+    from tests.factories import AssessmentFactory
+
+    theirs = AssessmentFactory(organisation=other_council.organisation, bank_version=bank.version)
+    client.force_login(other_council.officer)
+    url = theme_url(theirs, bank.themes[0])
+    client.post(url, {**page_fields(theirs, bank.questions[:2]), "remove_evidence": str(evidence.pk)})
+    assert EvidenceItem.objects.filter(pk=evidence.pk).exists()
+
+
+def test_the_save_status_ends_with_one_full_stop(settings):
+    settings.TIME_ZONE = "UTC"
+    answer = Answer(answered_at=datetime.datetime(2026, 11, 26, 0, 24, tzinfo=datetime.UTC))
+    assert _saved_label(answer) == "Saved at 12:24am"  # the page adds one full stop: "…saved. Saved at 12:24am."
+    answer.answered_at = datetime.datetime(2026, 11, 26, 13, 5, tzinfo=datetime.UTC)
+    assert _saved_label(answer) == "Saved at 1:05pm"
+
+
+def test_a_signed_off_theme_page_says_signed_off(officer_client, assessment, bank, council):
+    from django.utils import timezone
+
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status="signed_off", submitted_at=timezone.now(), signed_off_at=timezone.now(), signed_off_by=council.lead
+    )
+    page = officer_client.get(theme_url(assessment, bank.themes[0])).content.decode()
+    assert f"signed off on {timezone.localdate():%-d %B %Y} by {council.lead.get_full_name()} and is locked" in page
+
+
+def test_the_next_cycle_offers_the_first_year_the_council_has_not_started(client, assessment, bank, council):
+    from tests.factories import AssessmentFactory
+
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted", submitted_at="2026-06-01T00:00Z")
+    AssessmentFactory(organisation=council.organisation, bank_version=bank.version, period="2027/28")
+    client.force_login(council.lead)
+    page = " ".join(client.get(reverse("assessment_next_cycle", kwargs={"pk": assessment.pk})).content.decode().split())
+    assert 'value="2028/29" checked="checked"' in page and 'value="2027/28"' not in page
+
+
+def test_printed_emails_keep_links_whole(settings, capsys):
+    settings.MAILERS = {"default": {"BACKEND": "assessment.email_backends.ReadableConsoleBackend"}}
+    link = "http://127.0.0.1:8000/accounts/reset/MQ/cz1abc-0123456789abcdef0123456789abcdef/?next=/a-very-long-path/"
+    EmailMessage("Reset your password", f"Use this link: {link}\n", "no-reply@localhost", ["a@b.example"]).send()
+    out = capsys.readouterr().out
+    assert link in out and "=\n" not in out
