@@ -74,12 +74,30 @@ def test_invite_assign_answer_return_sign_off_with_trends_and_benchmarks(browser
     expect(merged.locator("input[type=radio]:checked")).to_have_count(1)
     officer.check()
     theme = ThemePage(officer)
-    # The officer confirms every theme, from the first (edition 2 also asks new questions, with nothing to carry).
+
+    # Submitting straight away is refused: the carried-forward answers are not confirmed yet.
     officer.page.get_by_role("link", name="Back to all themes").click()
-    officer.page.get_by_role("link", name="Leadership, strategy and culture").click()
+    expect(officer.page.get_by_text("still to confirm").first).to_be_visible()
+    officer.page.get_by_role("link", name="Check your answers and submit").click()
+    officer.page.get_by_label("I confirm these answers are an honest account").check()
+    officer.page.get_by_role("button", name="Submit assessment").click()
+    summary = officer.page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary.get_by_role("link", name=re.compile("carried-forward answers? in Cyber security"))).to_be_visible()
+    officer.check()
+
+    # The officer checks every theme from the first, changes what is wrong, and confirms the rest in one go
+    # (edition 2 also asks new questions, with nothing to carry).
+    summary.get_by_role("link", name=re.compile("carried-forward answers in Leadership, strategy and culture")).click()
     while True:
+        officer.check()
         theme.answer_all(level=3)
-        theme.save_and_continue()
+        confirm = officer.page.get_by_role("button", name=re.compile(r"^Confirm \d+ carried-forward answers?"))
+        with officer.page.expect_navigation():
+            if confirm.count():
+                confirm.click()
+            else:
+                officer.page.get_by_role("button", name="Save and continue").click()
         if officer.page.get_by_role("heading", name="Check your answers before you submit").is_visible():
             break
     officer.page.get_by_label("I confirm these answers are an honest account").check()
@@ -96,28 +114,44 @@ def test_invite_assign_answer_return_sign_off_with_trends_and_benchmarks(browser
     page.get_by_role("button", name="Return theme").click()
     expect(page.get_by_text("has been returned with your comment")).to_be_visible()
 
-    # The officer sees why, adds evidence and submits again.
+    # The officer sees why, adds an evidence item on the theme page, lowers one answer and replies.
     officer.page.get_by_role("link", name="Your assessments", exact=True).click()
     officer.page.get_by_role("link", name="Cyber security").click()
     expect(officer.page.get_by_text("Please add the incident response plan as evidence.")).to_be_visible()
-    officer.page.get_by_role("link", name=re.compile("Add or remove evidence items")).first.click()
-    expect(officer.page.get_by_role("heading", name="Evidence items")).to_be_visible()
-    officer.check()
-    officer.page.get_by_label("What is the evidence?").fill("Incident response plan v3")
-    officer.page.get_by_label("Who owns it?").fill("Head of IT")
-    officer.page.get_by_role("button", name="Add evidence item").click()
+    incident = officer.page.locator("#question-cyber-incident-response")
+    incident.get_by_text("Add an evidence item").click()
+    incident.get_by_label("What is the evidence?").fill("Incident response plan v3")
+    incident.get_by_label("Who owns it?").fill("Head of IT")
+    incident.get_by_role("button", name=re.compile("Add evidence item")).click()
     expect(officer.page.get_by_text("The evidence item has been added.")).to_be_visible()
+    expect(officer.page.locator("#question-cyber-incident-response")).to_contain_text("Incident response plan v3")
+    officer.check()
+    theme.choose_level_for("cyber-backups-recovery", 2)
+    theme.wait_until_saved()
     officer.page.goto(officer.base_url + "/")
     officer.page.get_by_role("link", name=re.compile(r"2026.27 assessment")).click()
     officer.page.get_by_role("link", name="Check your answers and submit").click()
+    officer.page.get_by_label("Your reply to the lead about Cyber security").fill("Plan added; backups lowered to 2.")
     officer.page.get_by_label("I confirm these answers are an honest account").check()
     officer.page.get_by_role("button", name="Submit assessment").click()
     expect(officer.page.get_by_role("heading", name="Assessment submitted")).to_be_visible()
 
-    # The lead signs off; the results show the trend and a peer benchmark.
+    # The lead sees the thread: the comment, the reply and what changed since the theme was returned.
     page.reload()
+    page.get_by_text(re.compile("History and .* changed answer")).first.click()
+    expect(page.get_by_text("“Plan added; backups lowered to 2.”")).to_be_visible()
+    expect(page.get_by_text(re.compile("level 3 → level 2"))).to_be_visible()
+    expect(page.get_by_text(re.compile("1 evidence item added"))).to_be_visible()
+    lead.check()
+    page.get_by_role("button", name="Accept Cyber security").click()
+
+    # The lead signs off; having reviewed only cyber security, they are asked to confirm the rest.
     page.get_by_role("button", name="Sign off and lock").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Sign off without reviewing 12 themes\?"))).to_be_visible()
+    lead.check()
+    page.get_by_role("button", name="Sign off without reviewing them").click()
     expect(page.get_by_text("is signed off and locked")).to_be_visible()
+    expect(page.get_by_text(re.compile("Signed off without reviewing: Leadership"))).to_be_visible()
     page.get_by_role("link", name="See the results").click()
     expect(page.get_by_role("heading", name="Over time")).to_be_visible()
     expect(page.get_by_role("table", name="Scores over time")).to_be_visible()

@@ -104,8 +104,10 @@ def test_officer_answers_leaves_returns_submits_and_sees_results(page, live_serv
     assert len(browser.checked) >= 10
 
 
-def test_theme_page_works_without_javascript(browser, live_server, demo):
+def test_theme_page_works_without_javascript(browser, page, live_server, demo):
     context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    checker = Browser(page=page, base_url=live_server.url)  # with JavaScript, to run axe on copies of these pages
     page = context.new_page()
     page.goto(live_server.url + "/accounts/sign-in/")
     page.get_by_label("Email address").fill("officer@exampleshire.example")
@@ -114,11 +116,90 @@ def test_theme_page_works_without_javascript(browser, live_server, demo):
     page.get_by_role("button", name="Start a new assessment").click()
     page.get_by_role("button", name="Start assessment").click()
     page.get_by_role("link", name="Cyber security").click()
-    page.locator("[data-question]").nth(0).get_by_label("Level 2:").check()
+    checker.check_copy_of(page)
+    first = page.locator("[data-question]").nth(0)
+    first.get_by_label("Level 2:").check()
+    first.get_by_label("Notes on this answer").fill("Typed before adding an item")
+
+    # Add an evidence item from the theme page itself: the typed answer and notes are saved with it.
+    first.get_by_text("Add an evidence item").click()
+    first.get_by_label("What is the evidence?").fill("Risk register extract")
+    first.get_by_label("Who owns it?").fill("Head of IT")
+    first.get_by_role("button", name=re.compile("Add evidence item")).click()
+    expect(page.get_by_text("The evidence item has been added. Your answers have been saved.")).to_be_visible()
+    checker.check_copy_of(page)
+    first = page.locator("[data-question]").nth(0)
+    expect(first.get_by_label("Level 2:")).to_be_checked()
+    expect(first.get_by_label("Notes on this answer")).to_have_value("Typed before adding an item")
+    expect(first).to_contain_text("Risk register extract")
+
+    # And remove it, again without losing what was typed since.
+    first.get_by_label("Notes on this answer").fill("Changed before removing the item")
+    first.get_by_role("button", name="Remove Risk register extract").click()
+    expect(page.get_by_text("“Risk register extract” has been removed.")).to_be_visible()
+    first = page.locator("[data-question]").nth(0)
+    expect(first).not_to_contain_text("Risk register extract")
+    expect(first.get_by_label("Notes on this answer")).to_have_value("Changed before removing the item")
+
     page.get_by_role("button", name="Save and come back later").click()
     expect(page.get_by_text("Your answers to “Cyber security” have been saved.")).to_be_visible()
     expect(page.get_by_text("1 of 12 answered")).to_be_visible()
+    checker.check_copy_of(page)
     context.close()
+
+
+def test_a_whole_theme_can_be_answered_with_the_keyboard_and_focus_is_never_hidden(page, live_server, demo):
+    browser = Browser(page=page, base_url=live_server.url)
+    SignInPage(browser).sign_in("officer@exampleshire.example", DEMO_PASSWORD)
+    page.get_by_role("button", name="Start a new assessment").click()
+    page.get_by_role("button", name="Start assessment").click()
+    page.get_by_role("link", name="Cyber security").click()
+    browser.check()
+    page.set_viewport_size({"width": 1280, "height": 600})  # a short window, where a stuck status line would cover
+    theme = ThemePage(browser)
+    answered: set[str] = set()
+
+    def press(key: str) -> dict:
+        page.keyboard.press(key)
+        # Hidden means outside the window, or under something stuck to the window (a sticky or fixed element): the
+        # transparent radio inputs of GOV.UK Frontend sit above such a bar, so hit-testing alone would miss it.
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                const box = el.getBoundingClientRect();
+                const overlaps = (r) => r.width > 0 && r.height > 0 && r.left < box.right && r.right > box.left
+                                        && r.top < box.bottom && r.bottom > box.top;
+                const covering = [...document.querySelectorAll('body *')].filter((other) => {
+                    const position = getComputedStyle(other).position;
+                    return (position === 'sticky' || position === 'fixed') && !other.contains(el)
+                        && overlaps(other.getBoundingClientRect());
+                });
+                return {
+                    tag: el.tagName, type: el.type || '', name: el.name || '', text: (el.innerText || '').trim(),
+                    inView: box.top >= 0 && box.bottom <= window.innerHeight,
+                    uncovered: covering.length === 0,
+                };
+            }"""
+        )
+        assert focused["inView"] and focused["uncovered"], f"focus is hidden after {key}: {focused}"
+        return focused
+
+    for _ in range(600):
+        focused = press("Tab")
+        if focused["type"] == "radio" and focused["name"] not in answered:
+            # Arrow keys move through the levels, as a keyboard user chooses one: level 3 here.
+            press("ArrowDown")
+            press("ArrowDown")
+            answered.add(focused["name"])
+            theme.wait_until_saved()
+        if focused["tag"] == "BUTTON" and focused["text"] == "Save and continue":
+            break
+    else:
+        raise AssertionError("never reached the Save and continue button")
+    assert len(answered) == theme.questions().count()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Infrastructure and place-based technology")).to_be_visible()
 
 
 def test_a_failed_save_is_shown_and_retried_and_nothing_typed_is_lost(page, live_server, demo):
