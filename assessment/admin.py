@@ -403,7 +403,7 @@ class BankVersionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(SimpleHistoryAdmin):
+class QuestionBankAdmin(admin.ModelAdmin):  # a bank itself has no recorded history: its versions do
     list_display = ["title", "key"]
     search_fields = ["title", "key"]
     readonly_fields = ["key"]

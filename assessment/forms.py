@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from assessment.models import (
+    EMAIL_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
     NOT_APPLICABLE,
     Answer,
@@ -358,7 +359,12 @@ def _helper(*fields, button: str) -> FormHelper:
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
-        error_messages={"required": "Enter their email address", "invalid": "Enter a valid email address"},
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter a valid email address",
+            "max_length": f"The email address must be {EMAIL_MAX_LENGTH} characters or fewer",
+        },
     )
     role = forms.ChoiceField(
         choices=[(r.value, r.label) for r in Membership.Role],
@@ -468,14 +474,12 @@ class EvidenceItemForm(forms.Form):
         )  # fmt: skip
 
     def clean_link(self) -> str:
-        from assessment.services.collaboration import validate_evidence_link
+        from assessment.services.collaboration import evidence_link_clean
 
-        link = self.cleaned_data["link"]
         try:
-            validate_evidence_link(link)
+            return evidence_link_clean(self.cleaned_data["link"])
         except forms.ValidationError as error:
             raise forms.ValidationError(error.message_dict["link"]) from error
-        return link
 
 
 class NextCycleForm(forms.Form):
@@ -506,7 +510,7 @@ class ActionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a real date, like 31/3/2027"},
     )  # fmt: skip
-    question_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    question_key = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -150,10 +150,14 @@ if DEBUG and "EMAIL_URL" not in env:
     MAILERS = {"default": {"BACKEND": "assessment.email_backends.ReadableConsoleBackend"}}
 else:
     _email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+    # Only the SMTP backend takes a host and credentials (consolemail:// and the like take none).
+    _smtp = _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     MAILERS = {
         "default": {
             "BACKEND": _email["EMAIL_BACKEND"],
-            "OPTIONS": {
+            "OPTIONS": {}
+            if not _smtp
+            else {
                 "host": _email.get("EMAIL_HOST", "localhost"),
                 "port": _email.get("EMAIL_PORT", 25),
                 "username": _email.get("EMAIL_HOST_USER", ""),

@@ -24,7 +24,7 @@ from .question_banks import (
     Source,
     Theme,
 )
-from .users import User
+from .users import EMAIL_MAX_LENGTH, User
 
 __all__ = [
     "Action",
@@ -41,6 +41,7 @@ __all__ = [
     "ThemeReview",
     "ThemeScoreRecord",
     "COUNCIL_TYPE_VALUES",
+    "EMAIL_MAX_LENGTH",
     "EVIDENCE_MAX_LENGTH",
     "LEVELS",
     "Answer",

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .users import EMAIL_MAX_LENGTH
+
 
 class CouncilType(models.TextChoices):
     COUNTY = "county", "County council"
@@ -81,7 +83,7 @@ class Invitation(models.Model):
     """An invitation to join a council. The link works once and expires; only a hash of its token is stored."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
+    email = models.EmailField(max_length=EMAIL_MAX_LENGTH)
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.OFFICER)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+EMAIL_MAX_LENGTH = 254  # what an address can be (RFC 5321), and what every email column holds
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -35,7 +37,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in by email address. Platform administrators have is_staff."""
 
-    email = models.EmailField("email address", max_length=254, unique=True)
+    email = models.EmailField("email address", max_length=EMAIL_MAX_LENGTH, unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     is_staff = models.BooleanField(
         "platform administrator",

@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlunparse
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,8 @@ from django.utils import timezone
 from assessment.models import Answer, Assessment, EvidenceItem, Membership, Question, Theme, ThemeAssignment, User
 from assessment.services.assessments import AnswerChange, AssessmentLocked, answers_save
 from assessment.services.permissions import LEADS, membership_require
+
+EVIDENCE_LINK_MAX_LENGTH = EvidenceItem._meta.get_field("link").max_length or 1000
 
 
 @transaction.atomic
@@ -56,13 +58,19 @@ def theme_assignments_set(*, assessment: Assessment, lead: User, changes: list[T
             raise ValidationError({change.theme.key: f"{change.theme.title}: {' '.join(error.messages)}"}) from error
 
 
-def validate_evidence_link(link: str) -> None:
-    """Only ordinary web links: no javascript:, data: or file: addresses that could run or leak anything."""
+def evidence_link_clean(link: str) -> str:
+    """Only ordinary web links: no javascript:, data: or file: addresses that could run or leak anything. The
+    scheme is stored in lower case ("HTTP://…" becomes "http://…"), as the database constraint expects on
+    PostgreSQL, where its comparison is case-sensitive."""
+    link = link.strip()
     if not link:
-        return
+        return ""
     parsed = urlparse(link)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
         raise ValidationError({"link": "Enter a web address starting with http:// or https://"})
+    if len(link) > EVIDENCE_LINK_MAX_LENGTH:
+        raise ValidationError({"link": f"The web address must be {EVIDENCE_LINK_MAX_LENGTH:,} characters or fewer"})
+    return urlunparse(parsed._replace(scheme=parsed.scheme.lower()))
 
 
 @transaction.atomic
@@ -74,7 +82,7 @@ def evidence_item_add(
     membership_require(user=user, organisation=assessment.organisation)
     if not assessment.is_editable:
         raise AssessmentLocked()
-    validate_evidence_link(link)
+    link = evidence_link_clean(link)
     if not description.strip():
         raise ValidationError({"description": "Describe the evidence"})
     if not owner.strip():

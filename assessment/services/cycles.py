@@ -1,6 +1,7 @@
 """The yearly cycle: starting next year's assessment from this year's, and the action plan as living work."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -148,6 +149,8 @@ def action_create(
 ) -> Action:
     """Take on a recommendation from the action plan as an action. Leads only."""
     membership_require(user=user, organisation=assessment.organisation, roles=LEADS)
+    if question_key and not re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", question_key):
+        raise ValidationError("This action does not belong to a question of the bank")
     if not text.strip():
         raise ValidationError({"text": "Describe the action"})
     if not owner.strip():

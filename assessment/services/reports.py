@@ -489,9 +489,18 @@ def report_pdf_for_assessment(*, assessment: Assessment, include_evidence: bool 
     """The report for an assessment as it is now: from the cache when nothing has changed since it was last
     rendered (any saved answer or target moves `updated_at`), otherwise rendered and cached."""
     key = report_cache_key(assessment, include_evidence=include_evidence)
-    pdf = cache.get(key)
+    pdf = _cache_call(cache.get, key)
     if pdf is None:
         results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
         pdf = report_pdf_render(results=results, include_evidence=include_evidence)
-        cache.set(key, pdf, timeout=60 * 60 * 24 * 7)
+        _cache_call(cache.set, key, pdf, timeout=60 * 60 * 24 * 7)
     return pdf
+
+
+def _cache_call(method, *args, **kwargs):
+    """The cache only saves time: if it is unreachable (Redis down, say), render without it."""
+    try:
+        return method(*args, **kwargs)
+    except Exception:  # the backend's own connection errors, which vary by backend
+        logger.warning("The cache is unavailable, so the report is rendered without it", exc_info=True)
+        return None

@@ -1,8 +1,10 @@
 """Council teams: invitations, roles and removals, made by the council's organisation administrators."""
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +13,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import Invitation, Membership, Organisation, User
+from assessment.models import EMAIL_MAX_LENGTH, Invitation, Membership, Organisation, User
 from assessment.services.permissions import ADMINS, LEADS, membership_require
+
+logger = logging.getLogger(__name__)
 
 INVITATION_LIFETIME = timedelta(days=7)
 INVITERS = ADMINS | LEADS
@@ -24,12 +28,16 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, invited_by: User, email: str, role: str, base_url: str) -> str:
-    """Invite someone by email. Returns the link (also emailed); only a hash of its token is kept.
+    """Invite someone. Returns the link; only a hash of its token is kept. The email is sent by
+    `invitation_email_send` once this transaction has committed, so a failing mail server cannot undo the
+    invitation, and an invitation that was rolled back is never emailed.
 
     Organisation administrators invite anyone; leads invite officers and leads, so that nobody can make
     someone an administrator without being one."""
     inviter = membership_require(user=invited_by, organisation=organisation, roles=INVITERS)
     email = email.strip().lower()
+    if not email or len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError({"email": f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer"})
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose a role"})
     if role == Membership.Role.ORGANISATION_ADMIN and inviter.role not in ADMINS:
@@ -45,18 +53,27 @@ def invitation_create(*, organisation: Organisation, invited_by: User, email: st
         invited_by=invited_by,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
-    link = base_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
-    send_mail(
-        subject=f"You are invited to {organisation.name}'s digital maturity assessment",
-        message=(
-            f"{invited_by.get_full_name()} has invited you to join {organisation.name} on the council digital "
-            f"maturity self-assessment as {Membership.Role(role).label.lower()}.\n\n"
-            f"Accept the invitation with this link. It works once and expires in 7 days:\n\n{link}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
-    return link
+    return base_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
+
+
+def invitation_email_send(*, organisation: Organisation, invited_by: User, email: str, role: str, link: str) -> bool:
+    """Email an invitation link. False (and logged) when the mail server cannot be reached: the invitation
+    stands, and the person inviting is told so they can send the link themselves."""
+    try:
+        send_mail(
+            subject=f"You are invited to {organisation.name}'s digital maturity assessment",
+            message=(
+                f"{invited_by.get_full_name()} has invited you to join {organisation.name} on the council digital "
+                f"maturity self-assessment as {Membership.Role(role).label.lower()}.\n\n"
+                f"Accept the invitation with this link. It works once and expires in 7 days:\n\n{link}\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    except (OSError, SMTPException):
+        logger.warning("The invitation email to %s could not be sent", email, exc_info=True)
+        return False
+    return True
 
 
 def invitation_get(*, token: str) -> Invitation | None:

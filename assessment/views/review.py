@@ -176,9 +176,10 @@ def answer_history(request: AuthenticatedHttpRequest, pk: int, question_id: int)
     question = get_object_or_404(Question, pk=question_id, version_id=assessment.bank_version_id)
     answer = assessment.answers.filter(question=question).first()
     records = list(answer.history.select_related("history_user").order_by("history_date")) if answer else []
-    changes = []
-    for previous, record in zip([None, *records[:-1]], records, strict=True):
-        changes.append({"record": record, "previous": previous})
+    # Each change beside the one before it. An answer carried forward from last year, or not answered yet,
+    # has no history rows at all.
+    pairs = zip([None, *records], records, strict=False)  # the first list is one longer
+    changes = [{"record": record, "previous": previous} for previous, record in pairs]
     return render(
         request,
         "review/history.html",

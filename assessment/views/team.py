@@ -14,6 +14,7 @@ from assessment.services.teams import (
     INVITERS,
     invitation_accept,
     invitation_create,
+    invitation_email_send,
     invitation_get,
     membership_change_role,
     membership_remove,
@@ -36,12 +37,13 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if not can_invite:
             raise PermissionDenied("Only the council's leads and organisation administrators can invite people")
         if form.is_valid():
+            email, role = form.cleaned_data["email"], form.cleaned_data["role"]
             try:
-                invitation_create(
+                link = invitation_create(
                     organisation=organisation,
                     invited_by=request.user,
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
+                    email=email,
+                    role=role,
                     base_url=request.build_absolute_uri("/"),
                 )
             except (ValidationError, PermissionDenied) as error:
@@ -49,7 +51,17 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     form, error if isinstance(error, ValidationError) else ValidationError(str(error))
                 )
             else:
-                messages.success(request, f"An invitation has been emailed to {form.cleaned_data['email']}.")
+                sent = invitation_email_send(
+                    organisation=organisation, invited_by=request.user, email=email, role=role, link=link
+                )
+                if sent:
+                    messages.success(request, f"An invitation has been emailed to {email}.")
+                else:
+                    messages.warning(
+                        request,
+                        f"The invitation for {email} was created, but the email could not be sent. Send them "
+                        f"this link yourself; it works once and expires in 7 days: {link}",
+                    )
                 return redirect("team", pk=organisation.pk)
     return render(
         request,

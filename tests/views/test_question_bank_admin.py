@@ -173,3 +173,14 @@ def test_the_preview_shows_the_themes_default_target_short_title_and_critical_qu
     page = client.get(reverse("admin:assessment_theme_preview", args=[cyber.pk])).content.decode()
     assert "Short title for charts: “Cyber security”. Default target: level 4 (Embedded)." in page
     assert "cyber-backups-recovery" in page.split("Critical questions")[1].split("</p>")[0]
+
+
+def test_every_question_bank_history_page_opens(client, platform_admin, published):
+    client.force_login(platform_admin)
+    for name, obj in [
+        ("questionbank", published.bank),
+        ("bankversion", published),
+        ("theme", published.themes.first()),
+        ("question", published.questions.first()),
+    ]:
+        assert client.get(reverse(f"admin:assessment_{name}_history", args=[obj.pk])).status_code == 200, name

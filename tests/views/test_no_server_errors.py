@@ -1,0 +1,116 @@
+"""Inputs that used to be server errors: each is now a clear answer, on SQLite and on PostgreSQL."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Action, Answer, EvidenceItem, Invitation
+from assessment.services.collaboration import evidence_item_add
+from tests.factories import AnswerFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_disallowed_host_is_a_400_page_not_a_server_error(client, settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["maturity.council.example"]
+    response = client.get("/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "Something was wrong with that request" in response.content.decode()
+
+
+def test_the_history_of_an_unanswered_or_carried_forward_answer_is_shown(client, assessment, bank, council):
+    carried = bank.questions[0]
+    Answer.objects.bulk_create(  # as the next cycle copies answers: no history rows at all
+        [
+            Answer(
+                assessment=assessment, question=carried, level=3, answered_at="2026-04-01T00:00Z", carried_forward=True
+            )
+        ]
+    )
+    client.force_login(council.lead)
+    for question in (carried, bank.questions[1]):  # carried forward; not answered at all
+        response = client.get(reverse("answer_history", kwargs={"pk": assessment.pk, "question_id": question.id}))
+        assert response.status_code == 200
+
+
+def test_an_upper_case_evidence_link_is_stored_in_lower_case(assessment, bank, council):
+    item = evidence_item_add(
+        assessment=assessment, question=bank.questions[0], user=council.officer, description="Policy",
+        link="HTTPS://Intranet.example/Policy", owner="IT", dated="2026-03-27",
+    )  # fmt: skip
+    item.refresh_from_db()
+    assert item.link == "https://Intranet.example/Policy"
+    assert EvidenceItem.objects.count() == 1
+
+
+def test_an_over_long_action_question_key_is_refused(client, assessment, council):
+    client.force_login(council.lead)
+    response = client.post(
+        reverse("assessment_actions", kwargs={"pk": assessment.pk}),
+        {"question_key": "q" * 101, "text": "Do it", "owner": "IT", "due_date": ""},
+    )
+    assert response.status_code in (200, 400)
+    assert not Action.objects.exists()
+
+
+def test_an_over_long_invitation_email_is_refused(client, council):
+    from tests.factories import MembershipFactory
+
+    admin = MembershipFactory(organisation=council.organisation, role="organisation_admin").user
+    client.force_login(admin)
+    email = "a" * 250 + "@b.example"  # 260 characters: a valid address form, longer than any email column
+    response = client.post(reverse("team", kwargs={"pk": council.organisation.pk}), {"email": email, "role": "officer"})
+    assert response.status_code == 200
+    assert "must be 254 characters or fewer" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_the_report_downloads_when_the_cache_is_unreachable(client, settings, assessment, bank, council):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    AnswerFactory(assessment=assessment, question=bank.questions[0], level=3)
+    client.force_login(council.officer)
+    response = client.get(reverse("assessment_report_pdf", kwargs={"pk": assessment.pk}))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_an_invitation_is_kept_when_the_mail_server_is_down(client, settings, council):
+    from tests.factories import MembershipFactory
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    admin = MembershipFactory(organisation=council.organisation, role="organisation_admin").user
+    client.force_login(admin)
+    response = client.post(
+        reverse("team", kwargs={"pk": council.organisation.pk}),
+        {"email": "new.officer@council.example", "role": "officer"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "the email could not be sent" in page and "/invitations/" in page
+    assert Invitation.objects.filter(email="new.officer@council.example").exists()
+
+
+@pytest.mark.parametrize("email_url", ["consolemail://", "smtp://localhost:25"])
+def test_every_email_url_gives_a_backend_that_can_be_built(email_url):
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup()\n"
+        "from django.core.mail import mailers\n"
+        "print(type(mailers['default']).__module__)\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "true", "EMAIL_URL": email_url}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("django.core.mail.backends.")
