@@ -33,10 +33,6 @@ def organisations_for_user(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).order_by("name")
 
 
-def membership_get(*, user: User, organisation: Organisation) -> Membership | None:
-    return Membership.objects.filter(user=user, organisation=organisation).first()
-
-
 def assessments_for_user(*, user: User) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(organisation__memberships__user=user)
@@ -237,11 +233,6 @@ def assessment_progress_by_id(*, assessments: list[Assessment]) -> dict[int, Pro
             answered=len(keys), total=len(applicable), to_confirm=sum(1 for key in keys if answered[key])
         )
     return progress
-
-
-def membership_role(*, user: User, organisation: Organisation) -> str | None:
-    membership = membership_get(user=user, organisation=organisation)
-    return membership.role if membership else None
 
 
 def assignments_for_user(*, user: User) -> QuerySet[ThemeAssignment]:

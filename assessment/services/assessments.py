@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from assessment.models import (
 )
 from assessment.selectors import ThemeProgress, assessment_structure
 from assessment.services.periods import period_is_valid
-from assessment.services.permissions import LEADS, membership_require
+from assessment.services.permissions import Can, require
 from assessment.services.reviews import on_submitted
 
 
@@ -62,14 +62,9 @@ class AnswerChange:
     expected_version: int | None = None  # the answer version the person started from; None skips the check
 
 
-def _require_member(user: User, organisation: Organisation) -> None:
-    if not organisation.memberships.filter(user=user).exists():
-        raise PermissionDenied("You are not a member of this council")
-
-
 @transaction.atomic
 def assessment_start(*, user: User, organisation: Organisation, period: str, bank_version: BankVersion) -> Assessment:
-    _require_member(user, organisation)
+    require(user=user, organisation=organisation, action=Can.ANSWER)
     if not period_is_valid(period):
         raise ValidationError({"period": "Enter a financial year in the form 2026/27"})
     if bank_version.status != BankVersion.Status.PUBLISHED:
@@ -118,7 +113,8 @@ def answers_save(
     Rows are locked with select_for_update (a no-op on SQLite, whose writes are serialised anyway) so two
     saves of the same answer cannot both pass the version check.
     """
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
+    require(user=user, organisation=locked.organisation, action=Can.ANSWER)
     if not locked.is_editable:
         raise AssessmentLocked()
     for change in changes:
@@ -172,7 +168,7 @@ def assessment_submit(*, assessment: Assessment, user: User, replies: dict[int, 
     `replies` ({theme id: text}) is the officer's answer to the lead's comment on each returned theme; it is
     recorded in the theme's review thread."""
     locked = Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
-    _require_member(user, locked.organisation)
+    require(user=user, organisation=locked.organisation, action=Can.ANSWER)
     if not locked.is_editable:
         raise AssessmentLocked()
     structure = assessment_structure(assessment=locked)
@@ -197,14 +193,11 @@ def assessment_submit(*, assessment: Assessment, user: User, replies: dict[int, 
     return locked
 
 
-TARGET_SETTERS = LEADS
-
-
 def _targets_set(
     *, assessment: Assessment, user: User, levels: dict, model: type[ThemeTarget] | type[QuestionTarget], field: str
 ) -> None:
     """Set, or with None clear, the lead's target for each theme or question in `levels`."""
-    membership_require(user=user, organisation=assessment.organisation, roles=TARGET_SETTERS)
+    require(user=user, organisation=assessment.organisation, action=Can.SET_TARGETS)
     for obj, level in levels.items():
         if obj.version_id != assessment.bank_version_id:
             raise ValidationError(f"This {field} is not part of this assessment")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessment.models import Answer, Assessment, EvidenceItem, Membership, Question, Theme, ThemeAssignment, User
 from assessment.services.assessments import AnswerChange, AssessmentLocked, answers_save
-from assessment.services.permissions import LEADS, membership_require
+from assessment.services.permissions import Can, require
 
 EVIDENCE_LINK_MAX_LENGTH = EvidenceItem._meta.get_field("link").max_length or 1000
 
@@ -20,7 +20,7 @@ def theme_assign(
     *, assessment: Assessment, theme: Theme, assignee: User | None, due_date: datetime.date | None, lead: User
 ) -> ThemeAssignment | None:
     """Assign a theme to an officer of the council (or, with no assignee, unassign it). Leads only."""
-    membership_require(user=lead, organisation=assessment.organisation, roles=LEADS)
+    require(user=lead, organisation=assessment.organisation, action=Can.ASSIGN_THEMES)
     if theme.version_id != assessment.bank_version_id:
         raise ValidationError("This theme is not part of this assessment")
     if assignee is None:
@@ -79,7 +79,7 @@ def evidence_item_add(
     dated: datetime.date,
 ) -> EvidenceItem:  # fmt: skip
     """Add an evidence item to a question's answer, creating an unanswered answer if there is none yet."""
-    membership_require(user=user, organisation=assessment.organisation)
+    require(user=user, organisation=assessment.organisation, action=Can.ANSWER)
     if not assessment.is_editable:
         raise AssessmentLocked()
     link = evidence_link_clean(link)
@@ -104,7 +104,7 @@ def evidence_item_add(
 @transaction.atomic
 def evidence_item_remove(*, item: EvidenceItem, user: User) -> None:
     assessment = item.answer.assessment
-    membership_require(user=user, organisation=assessment.organisation)
+    require(user=user, organisation=assessment.organisation, action=Can.ANSWER)
     if not assessment.is_editable:
         raise AssessmentLocked()
     item.delete()

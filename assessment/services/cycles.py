@@ -18,7 +18,7 @@ from assessment.models import (
     User,
 )
 from assessment.services.periods import period_is_valid
-from assessment.services.permissions import LEADS, membership_require
+from assessment.services.permissions import Can, require
 
 
 def _predecessor_keys(question: Question, replaces_by_key: dict[str, list[str]]) -> list[str]:
@@ -41,7 +41,7 @@ def assessment_start_next_cycle(*, previous: Assessment, user: User, period: str
     key, following `replaces` links across versions: a question that absorbed several earlier ones takes the
     answer of the first of them (its own key first, then in the order it lists them) that was answered. Copied
     answers are marked "carried forward" until a person confirms or changes them; open actions carry over too."""
-    membership_require(user=user, organisation=previous.organisation)
+    require(user=user, organisation=previous.organisation, action=Can.START_NEXT_CYCLE)
     previous = Assessment.objects.select_related("organisation", "bank_version").get(pk=previous.pk)  # as it is now
     if previous.status == Assessment.Status.DRAFT:
         raise ValidationError("Submit this assessment before starting the next one from it")
@@ -148,7 +148,7 @@ def action_create(
     *, assessment: Assessment, user: User, question_key: str, text: str, owner: str, due_date: datetime.date | None
 ) -> Action:
     """Take on a recommendation from the action plan as an action. Leads only."""
-    membership_require(user=user, organisation=assessment.organisation, roles=LEADS)
+    require(user=user, organisation=assessment.organisation, action=Can.MANAGE_ACTIONS)
     if question_key and not re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", question_key):
         raise ValidationError("This action does not belong to a question of the bank")
     if not text.strip():
@@ -165,7 +165,7 @@ def action_create(
 
 @transaction.atomic
 def action_update_status(*, action: Action, user: User, status: str) -> Action:
-    membership_require(user=user, organisation=action.assessment.organisation)
+    require(user=user, organisation=action.assessment.organisation, action=Can.MANAGE_ACTIONS)
     if status not in Action.Status.values:
         raise ValidationError({"status": "Choose a status"})
     action.status = status

@@ -1,24 +1,88 @@
-"""Who may do what in a council. Every check is made on the server, in the service that does the thing."""
+"""Who may do what in a council: one policy, enforced by every service that does the thing, and reused by
+views and templates to decide what to offer.
+
+`POLICY` is the table of role × action; docs/security.md shows the same table, and a test checks that the two
+agree. Services call `require`; views call `allowed` once per page and pass the set to their templates.
+"""
+
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 
 from assessment.models import Membership, Organisation, User
 
 Role = Membership.Role
+
+
+class Can(StrEnum):
+    """Things a member of a council can do."""
+
+    VIEW = "view"  # see the council's assessments, results and reports
+    ANSWER = "answer"  # answer, confirm carried-forward answers, add and remove evidence items, submit
+    ASSIGN_THEMES = "assign_themes"
+    SET_TARGETS = "set_targets"
+    REVIEW = "review"  # accept or return themes, see an answer's history
+    SIGN_OFF = "sign_off"  # sign off, and reopen with a reason
+    START_NEXT_CYCLE = "start_next_cycle"
+    MANAGE_ACTIONS = "manage_actions"  # take on recommendations as actions and update their status
+    INVITE = "invite"  # invite officers and leads
+    MANAGE_MEMBERS = "manage_members"  # invite administrators, change roles, remove members
+
+
+EVERYONE = frozenset(Role)
 LEADS = frozenset({Role.LEAD})
 ADMINS = frozenset({Role.ORGANISATION_ADMIN})
 
+POLICY: dict[Can, frozenset[str]] = {
+    Can.VIEW: EVERYONE,
+    Can.ANSWER: EVERYONE,
+    Can.ASSIGN_THEMES: LEADS,
+    Can.SET_TARGETS: LEADS,
+    Can.REVIEW: LEADS,
+    Can.SIGN_OFF: LEADS,
+    Can.START_NEXT_CYCLE: LEADS,
+    Can.MANAGE_ACTIONS: LEADS,
+    Can.INVITE: LEADS | ADMINS,
+    Can.MANAGE_MEMBERS: ADMINS,
+}
 
-def membership_require(*, user: User, organisation: Organisation, roles: frozenset[str] | None = None) -> Membership:
-    """The user's membership of the council, with one of `roles` if given; PermissionDenied otherwise."""
-    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+REFUSALS = {
+    Can.ASSIGN_THEMES: "Only the council's lead can assign themes",
+    Can.SET_TARGETS: "Only the council's lead can set targets",
+    Can.REVIEW: "Only the council's lead can review an assessment",
+    Can.SIGN_OFF: "Only the council's lead can sign off or reopen an assessment",
+    Can.START_NEXT_CYCLE: "Only the council's lead can start the next assessment",
+    Can.MANAGE_ACTIONS: "Only the council's lead can manage actions",
+    Can.INVITE: "Only the council's leads and organisation administrators can invite people",
+    Can.MANAGE_MEMBERS: "Only the council's organisation administrators can change who is in the team",
+}
+
+
+def role_allows(role: str | None, action: Can) -> bool:
+    return role is not None and role in POLICY[action]
+
+
+def membership_get(*, user: User, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def allowed(*, user: User, organisation: Organisation) -> frozenset[Can]:
+    """Everything this person may do in this council (nothing for a non-member). One query."""
+    membership = membership_get(user=user, organisation=organisation)
+    return frozenset(action for action in Can if membership and role_allows(membership.role, action))
+
+
+def can(*, user: User, organisation: Organisation, action: Can) -> bool:
+    return action in allowed(user=user, organisation=organisation)
+
+
+def require(*, user: User, organisation: Organisation, action: Can) -> Membership:
+    """The person's membership of the council, if their role allows `action`; PermissionDenied otherwise."""
+    membership = membership_get(user=user, organisation=organisation)
     if membership is None:
         raise PermissionDenied("You are not a member of this council")
-    if roles is not None and membership.role not in roles:
-        names = " or ".join(sorted(Role(role).label.lower() for role in roles))
-        raise PermissionDenied(f"Only the council's {names} can do this")
+    if not role_allows(membership.role, action):
+        raise PermissionDenied(REFUSALS.get(action, "Your role in this council does not allow this"))
     return membership
-
-
-def has_role(*, user: User, organisation: Organisation, roles: frozenset[str]) -> bool:
-    return Membership.objects.filter(user=user, organisation=organisation, role__in=roles).exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessment.models import Assessment, AssessmentEvent, Theme, ThemeReview, User
 from assessment.selectors import assessment_structure, scoring_input_for_assessment
 from assessment.services.benchmarks import score_records_store
-from assessment.services.permissions import LEADS, membership_require
+from assessment.services.permissions import Can, require
 from assessment.services.scoring import score_assessment
 
 
@@ -34,7 +34,7 @@ def _locked(assessment: Assessment) -> Assessment:
 def _locked_for_review(assessment: Assessment, theme: Theme, lead: User, doing: str) -> Assessment:
     """The assessment, locked, after checking that a lead may review this theme of it now."""
     locked = _locked(assessment)
-    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
+    require(user=lead, organisation=locked.organisation, action=Can.REVIEW)
     if locked.status != Assessment.Status.SUBMITTED:
         raise AssessmentStateError(f"Themes can only be {doing} while the assessment is submitted for review")
     if theme.version_id != locked.bank_version_id:
@@ -95,7 +95,7 @@ def assessment_sign_off(*, assessment: Assessment, lead: User, without_review: b
     """Sign off a submitted assessment, which locks it. Every theme should have been accepted; signing off with
     themes nobody reviewed needs `without_review`, and the event records which themes they were."""
     locked = _locked(assessment)
-    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
+    require(user=lead, organisation=locked.organisation, action=Can.SIGN_OFF)
     if locked.status != Assessment.Status.SUBMITTED:
         raise AssessmentStateError("Only a submitted assessment can be signed off")
     unreviewed = themes_not_accepted(assessment=locked)
@@ -115,7 +115,7 @@ def assessment_sign_off(*, assessment: Assessment, lead: User, without_review: b
 def assessment_reopen(*, assessment: Assessment, lead: User, reason: str) -> Assessment:
     """Reopen a signed-off assessment for changes. The reason is required and recorded."""
     locked = _locked(assessment)
-    membership_require(user=lead, organisation=locked.organisation, roles=LEADS)
+    require(user=lead, organisation=locked.organisation, action=Can.SIGN_OFF)
     if locked.status != Assessment.Status.SIGNED_OFF:
         raise AssessmentStateError("Only a signed-off assessment can be reopened")
     if not reason.strip():

@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import EMAIL_MAX_LENGTH, Invitation, Membership, Organisation, User
-from assessment.services.permissions import ADMINS, LEADS, membership_require
+from assessment.services.permissions import Can, require
 
 logger = logging.getLogger(__name__)
 
 INVITATION_LIFETIME = timedelta(days=7)
-INVITERS = ADMINS | LEADS
 
 
 def _hash(token: str) -> str:
@@ -34,14 +33,14 @@ def invitation_create(*, organisation: Organisation, invited_by: User, email: st
 
     Organisation administrators invite anyone; leads invite officers and leads, so that nobody can make
     someone an administrator without being one."""
-    inviter = membership_require(user=invited_by, organisation=organisation, roles=INVITERS)
+    require(user=invited_by, organisation=organisation, action=Can.INVITE)
     email = email.strip().lower()
     if not email or len(email) > EMAIL_MAX_LENGTH:
         raise ValidationError({"email": f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer"})
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose a role"})
-    if role == Membership.Role.ORGANISATION_ADMIN and inviter.role not in ADMINS:
-        raise PermissionDenied("Only an organisation administrator can invite another administrator")
+    if role == Membership.Role.ORGANISATION_ADMIN:
+        require(user=invited_by, organisation=organisation, action=Can.MANAGE_MEMBERS)
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
     token = secrets.token_urlsafe(32)
@@ -116,7 +115,7 @@ def _admins_left_after(organisation: Organisation, membership: Membership) -> in
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, changed_by: User) -> Membership:
-    membership_require(user=changed_by, organisation=membership.organisation, roles=ADMINS)
+    require(user=changed_by, organisation=membership.organisation, action=Can.MANAGE_MEMBERS)
     if role not in Membership.Role.values:
         raise ValidationError("Choose a role")
     if (
@@ -132,7 +131,7 @@ def membership_change_role(*, membership: Membership, role: str, changed_by: Use
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, removed_by: User) -> None:
-    membership_require(user=removed_by, organisation=membership.organisation, roles=ADMINS)
+    require(user=removed_by, organisation=membership.organisation, action=Can.MANAGE_MEMBERS)
     if (
         membership.role == Membership.Role.ORGANISATION_ADMIN
         and _admins_left_after(membership.organisation, membership) == 0

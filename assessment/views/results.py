@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,34 +8,32 @@ from django.views.decorators.http import require_http_methods
 
 from assessment import selectors
 from assessment.forms import TargetChoice, TargetsForm
-from assessment.services.assessments import TARGET_SETTERS, question_targets_set, theme_targets_set
+from assessment.services.assessments import question_targets_set, theme_targets_set
 from assessment.services.benchmarks import peer_group_minimum
 from assessment.services.exports import EXPORT_KINDS, table_for, to_csv, to_xlsx
+from assessment.services.permissions import Can, allowed, require
 from assessment.services.reports import report_filename, report_pdf_for_assessment, results_build
 from assessment.templatetags.maturity import basis
 from assessment.views import AuthenticatedHttpRequest
-
-
-def _can_set_targets(request: AuthenticatedHttpRequest, assessment) -> bool:
-    role = selectors.membership_role(user=request.user, organisation=assessment.organisation)
-    return role is not None and role in TARGET_SETTERS
 
 
 @login_required
 def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
-    is_lead = _can_set_targets(request, assessment)
+    can = allowed(user=request.user, organisation=assessment.organisation)
     return render(
         request,
         "assessment/results.html",
         {
             "assessment": assessment,
             "results": results,
-            "can_set_targets": is_lead,
+            "can": can,
             "peer_minimum": peer_group_minimum(),
             # Leads can take a recommendation on as an action straight from the plan.
-            "actions_url": reverse("assessment_actions", kwargs={"pk": assessment.pk}) if is_lead else "",
+            "actions_url": reverse("assessment_actions", kwargs={"pk": assessment.pk})
+            if Can.MANAGE_ACTIONS in can
+            else "",
         },
     )
 
@@ -89,8 +87,7 @@ def _targets_page(request, *, assessment, choices, save, template_context: dict)
 @require_http_methods(["GET", "POST"])
 def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    if not _can_set_targets(request, assessment):
-        raise PermissionDenied("Only the council's lead can set targets")
+    require(user=request.user, organisation=assessment.organisation, action=Can.SET_TARGETS)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     choices = [
         TargetChoice(
@@ -116,8 +113,7 @@ def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def assessment_question_targets(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    if not _can_set_targets(request, assessment):
-        raise PermissionDenied("Only the council's lead can set targets")
+    require(user=request.user, organisation=assessment.organisation, action=Can.SET_TARGETS)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     detail = next((d for d in results.themes if d.theme.key == theme_key), None)
     if detail is None:

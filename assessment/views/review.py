@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +11,7 @@ from assessment import selectors
 from assessment.forms import GovukDateField, ReopenForm, ReturnThemeForm
 from assessment.models import Question
 from assessment.services.collaboration import ThemeAssignmentChange, theme_assignments_set
-from assessment.services.permissions import LEADS, has_role
+from assessment.services.permissions import Can, require
 from assessment.services.reviews import (
     AssessmentStateError,
     UnreviewedThemes,
@@ -26,17 +26,17 @@ from assessment.views import AuthenticatedHttpRequest
 DATE_PARTS = ("day", "month", "year")
 
 
-def _lead_assessment(request: AuthenticatedHttpRequest, pk: int):
+def _assessment_for(request: AuthenticatedHttpRequest, pk: int, action: Can):
+    """The assessment, if the person's role in its council allows `action` (403 otherwise; 404 for others')."""
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    if not has_role(user=request.user, organisation=assessment.organisation, roles=LEADS):
-        raise PermissionDenied("Only the council's lead can do this")
+    require(user=request.user, organisation=assessment.organisation, action=action)
     return assessment
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _lead_assessment(request, pk)
+    assessment = _assessment_for(request, pk, Can.ASSIGN_THEMES)
     structure = selectors.assessment_structure(assessment=assessment)
     members = list(selectors.council_members(organisation=assessment.organisation))
     errors: list[tuple[str, str]] = []
@@ -84,7 +84,7 @@ def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 
 @login_required
 def assessment_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _lead_assessment(request, pk)
+    assessment = _assessment_for(request, pk, Can.REVIEW)
     structure = selectors.assessment_structure(assessment=assessment)
     return render(
         request,
@@ -104,7 +104,7 @@ def assessment_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme_return_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
-    assessment = _lead_assessment(request, pk)
+    assessment = _assessment_for(request, pk, Can.REVIEW)
     progress = selectors.assessment_structure(assessment=assessment).theme(theme_key)
     form = ReturnThemeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +123,7 @@ def theme_return_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str
 @login_required
 @require_POST
 def theme_accept_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
-    assessment = _lead_assessment(request, pk)
+    assessment = _assessment_for(request, pk, Can.REVIEW)
     progress = selectors.assessment_structure(assessment=assessment).theme(theme_key)
     try:
         theme_accept(assessment=assessment, theme=progress.theme, lead=request.user)
@@ -136,7 +136,7 @@ def theme_accept_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str
 @require_http_methods(["GET", "POST"])
 def assessment_sign_off_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Sign off. With themes nobody has accepted, a page lists them and asks the lead to confirm first."""
-    assessment = _lead_assessment(request, pk)
+    assessment = _assessment_for(request, pk, Can.SIGN_OFF)
     if request.method == "GET":
         unreviewed = themes_not_accepted(assessment=assessment)
         return render(request, "review/sign_off.html", {"assessment": assessment, "unreviewed": unreviewed})
@@ -156,7 +156,7 @@ def assessment_sign_off_view(request: AuthenticatedHttpRequest, pk: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_reopen_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _lead_assessment(request, pk)
+    assessment = _assessment_for(request, pk, Can.SIGN_OFF)
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,7 +172,7 @@ def assessment_reopen_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @login_required
 def answer_history(request: AuthenticatedHttpRequest, pk: int, question_id: int) -> HttpResponse:
     """Every change to one answer: who changed the level or evidence, when, and from what."""
-    assessment = _lead_assessment(request, pk)
+    assessment = _assessment_for(request, pk, Can.REVIEW)
     question = get_object_or_404(Question, pk=question_id, version_id=assessment.bank_version_id)
     answer = assessment.answers.filter(question=question).first()
     records = list(answer.history.select_related("history_user").order_by("history_date")) if answer else []

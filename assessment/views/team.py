@@ -9,9 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessment import selectors
 from assessment.forms import AcceptInvitationForm, InviteForm, form_add_service_errors
 from assessment.models import Membership, Organisation, User
-from assessment.services.permissions import ADMINS, has_role
+from assessment.services.permissions import Can, allowed, require
 from assessment.services.teams import (
-    INVITERS,
     invitation_accept,
     invitation_create,
     invitation_email_send,
@@ -30,12 +29,11 @@ def _organisation_for(request: AuthenticatedHttpRequest, pk: int) -> Organisatio
 @require_http_methods(["GET", "POST"])
 def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk)
-    is_admin = has_role(user=request.user, organisation=organisation, roles=ADMINS)
-    can_invite = has_role(user=request.user, organisation=organisation, roles=INVITERS)
+    can = allowed(user=request.user, organisation=organisation)
+    is_admin, can_invite = Can.MANAGE_MEMBERS in can, Can.INVITE in can
     form = InviteForm(request.POST if request.method == "POST" else None, allow_admin=is_admin)
     if request.method == "POST":
-        if not can_invite:
-            raise PermissionDenied("Only the council's leads and organisation administrators can invite people")
+        require(user=request.user, organisation=organisation, action=Can.INVITE)
         if form.is_valid():
             email, role = form.cleaned_data["email"], form.cleaned_data["role"]
             try:
@@ -99,8 +97,7 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
     )
-    if not has_role(user=request.user, organisation=organisation, roles=ADMINS):
-        raise PermissionDenied("Only the council's organisation administrators can remove people")
+    require(user=request.user, organisation=organisation, action=Can.MANAGE_MEMBERS)
     if request.method == "POST":
         try:
             membership_remove(membership=membership, removed_by=request.user)

@@ -12,7 +12,7 @@ from assessment.forms import AutosaveForm, EvidenceItemForm, ThemeAnswersForm, f
 from assessment.models import Answer, EvidenceItem, level_encode
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
-from assessment.services.permissions import LEADS, has_role
+from assessment.services.permissions import allowed
 from assessment.views import AuthenticatedHttpRequest
 
 CONTINUE = "continue"
@@ -98,7 +98,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
             "blocks": blocks,
             "error_list": form.error_list() + [e for f in item_forms.values() for e in _item_errors(f)],
             "theme_number": structure.themes.index(progress) + 1,
-            "is_lead": has_role(user=request.user, organisation=assessment.organisation, roles=LEADS),
+            "can": allowed(user=request.user, organisation=assessment.organisation),
             "review": structure.reviews.get(progress.theme.id),
             "assignment": structure.assignments.get(progress.theme.id),
         },
