@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from assessment.forms import GovukPasswordResetForm, GovukSetPasswordForm, SignInForm
-from assessment.views import assessments, cycles, dashboard, health, results, review, sector, team, themes
+from assessment.forms import GovukSetPasswordForm
+from assessment.views import accounts, assessments, cycles, dashboard, health, results, review, sector, team, themes
 
 admin.site.site_header = "Digital maturity: administration"
 admin.site.site_title = "Digital maturity administration"
@@ -46,17 +46,10 @@ urlpatterns = [
     path("invitations/<str:token>/", team.invitation_accept_view, name="invitation_accept"),
     path("sector/", sector.sector_view, name="sector"),
     path("sector/medians.csv", sector.sector_csv, name="sector_csv"),
-    path(
-        "accounts/sign-in/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/sign-in/", accounts.SignInView.as_view(), name="login"),
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=GovukPasswordResetForm),
-        name="password_reset",
-    ),
+    path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/session/keep-alive/", accounts.session_keep_alive, name="session_keep_alive"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -74,6 +67,7 @@ urlpatterns = [
     ),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("healthz", health.healthz, name="healthz"),
+    path("admin/login/", accounts.admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
 ]
 

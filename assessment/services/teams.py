@@ -7,6 +7,7 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -93,6 +94,11 @@ def invitation_accept(*, token: str, user: User | None = None, full_name: str = 
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError("You already have an account: sign in first, then open the link again.")
+        # The password rules, checked against the new person's own details (email address and name).
+        try:
+            validate_password(password, user=User(email=invitation.email, full_name=full_name))
+        except ValidationError as weak:
+            raise ValidationError({"password": weak.messages}) from weak
         user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
     elif user.email.lower() != invitation.email.lower():
         raise PermissionDenied("This invitation was sent to a different email address")

@@ -94,3 +94,13 @@ def signed(value: float | None) -> str:
     if round(value, 1) == 0:
         return "No change"
     return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}"
+
+
+@register.filter
+def timeuntil_text(duration) -> str:
+    """A timedelta in words: "15 minutes", "1 hour"."""
+    minutes = round(duration.total_seconds() / 60) if duration else 0
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

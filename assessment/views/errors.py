@@ -23,3 +23,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/csrf.html", status=400)
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Too many sign-in attempts or password-reset requests from one address or for one email address."""
+    return render(request, "errors/rate_limited.html", status=429)

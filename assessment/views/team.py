@@ -122,9 +122,15 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             if request.user.is_authenticated:
                 invitation_accept(token=token, user=request.user)
             elif not has_account and form.is_valid():
-                user = invitation_accept(
-                    token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
-                )
+                try:
+                    user = invitation_accept(
+                        token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+                    )
+                except ValidationError as error:
+                    if "password" not in getattr(error, "error_dict", {}):
+                        raise
+                    form.add_error("password1", error.message_dict["password"])
+                    return render(request, "team/invitation_accept.html", context, status=400)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             else:
                 return render(request, "team/invitation_accept.html", context, status=400)

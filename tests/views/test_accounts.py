@@ -31,7 +31,8 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, council):
         form_url, {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"}
     )
     assert response.url == reverse("password_reset_complete")
-    assert client.login(username=council.officer.email, password="a-brand-new-passphrase")
+    signed_in = client.post(reverse("login"), {"username": council.officer.email, "password": "a-brand-new-passphrase"})
+    assert signed_in.url == reverse("dashboard")
 
 
 def test_password_reset_does_not_reveal_whether_an_account_exists(client, db):

@@ -50,6 +50,8 @@ SWEEP = {
     "sector": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
     "sector_csv": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
     "login": ("get", {}, {ANON: 200, MEMBER: 302, OTHER: 302, ADMIN: 302}),
+    "admin_sign_in": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 302}),
+    "session_keep_alive": ("post", {}, {ANON: 302, MEMBER: 200, OTHER: 200, ADMIN: 200}),
     "logout": ("get", {}, {ANON: 405, MEMBER: 405, OTHER: 405, ADMIN: 405}),
     "password_reset": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
     "password_reset_done": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
