@@ -13,4 +13,10 @@ def service(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         councils = list(Organisation.objects.filter(memberships__user=user).order_by("name"))
-    return {"service_name": settings.SERVICE_NAME, "user_councils": councils}
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "user_councils": councils,
+        "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
+        "session_idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+    }

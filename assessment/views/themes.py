@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
 from assessment.forms import AutosaveForm, EvidenceItemForm, ThemeAnswersForm, form_add_service_errors
-from assessment.models import Answer, EvidenceItem, level_encode
+from assessment.models import Answer, EvidenceItem, MaturityLevel, level_encode
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
 from assessment.services.permissions import allowed
@@ -172,8 +172,15 @@ def _after_save(request, assessment, structure, progress, action: str) -> HttpRe
 
 
 def _answer_json(answer: Answer) -> dict:
+    if answer.is_not_applicable:
+        described = "Not applicable"
+    elif answer.level is not None:
+        described = f"Level {answer.level} ({MaturityLevel(answer.level).label})"
+    else:
+        described = "No level chosen"
     return {
         "level": level_encode(level=answer.level, not_applicable=answer.is_not_applicable),
+        "described": described,
         "evidence": answer.evidence,
         "version": answer.version,
         "answered_by": answer.answered_by.get_full_name() if answer.answered_by else "",

@@ -4,6 +4,10 @@
 // soon as it is chosen and evidence shortly after typing stops. A failed save is shown and retried with
 // a growing delay; nothing typed is thrown away. A save that collides with a colleague's (HTTP 409)
 // shows both answers and lets the officer choose.
+//
+// Until an answer is saved, a copy is kept in this tab's sessionStorage. If the session has ended, the
+// officer signs in again, comes back to this page, and the copy is put back and saved (or, when a colleague
+// changed the answer meanwhile, shown side by side with theirs).
 (function () {
   'use strict';
 
@@ -16,6 +20,23 @@
   var TYPING_PAUSE_MS = 1200;
   var MAX_RETRY_MS = 30000;
   var states = {};
+  var DRAFT_PREFIX = 'autosave:' + url + ':';
+
+  function draftKey(state) { return DRAFT_PREFIX + state.id; }
+
+  function keepDraft(state) {
+    var f = fields(state);
+    var draft = { level: f.level, evidence: f.evidence.value, version: f.version.value };
+    try { window.sessionStorage.setItem(draftKey(state), JSON.stringify(draft)); } catch (e) { /* storage full or blocked */ }
+  }
+
+  function dropDraft(state) {
+    try { window.sessionStorage.removeItem(draftKey(state)); } catch (e) { /* storage blocked */ }
+  }
+
+  function serverActivity() {
+    document.dispatchEvent(new CustomEvent('app:server-activity'));
+  }
 
   function question(block) {
     var id = block.getAttribute('data-question');
@@ -56,6 +77,7 @@
     if (state.stopped) { return; }
     clearTimeout(state.timer);
     state.dirty = true;
+    keepDraft(state);
     state.timer = setTimeout(function () { state.timer = null; save(state); }, delay);
   }
 
@@ -96,16 +118,27 @@
       credentials: 'same-origin',
       headers: { 'X-CSRFToken': csrfToken, 'Accept': 'application/json' }
     }).then(function (response) {
+      // An ended session answers with the sign-in page (a redirect followed to HTML), not with JSON.
+      var json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0;
+      if (response.redirected || !json) { return { status: 'signed-out', data: {} }; }
+      serverActivity();
       return response.json().catch(function () { return {}; }).then(function (data) {
         return { status: response.status, data: data };
       });
     }).then(function (result) {
       state.inflight = false;
+      if (result.status === 'signed-out') {
+        state.stopped = true;
+        state.dirty = true;
+        setStatus('You have been signed out, so your latest changes are not saved yet. They are kept in this browser tab: sign in again and come back to this page to save them.');
+        return;
+      }
       if (result.status === 200) {
         f.version.value = result.data.version;
         state.retryMs = 2000;
         setQuestionStatus(state, '', false);
         if (state.dirty) { save(state); return; }
+        dropDraft(state);
         // "Saved" only when nothing else is waiting: a pending evidence note is not saved yet.
         setStatus(busy() ? 'Saving…' : 'All changes saved. ' + result.data.saved + '.');
       } else if (result.status === 409 && result.data.current) {
@@ -134,18 +167,13 @@
     state.retryMs = Math.min(state.retryMs * 2, MAX_RETRY_MS);
   }
 
-  function describe(answer) {
-    if (answer.level === 'na') { return 'Not applicable'; }
-    return answer.level ? 'Level ' + answer.level : 'No level chosen';
-  }
-
   function showConflict(state, current) {
     state.stopped = true;
     var box = document.createElement('div');
     box.className = 'govuk-inset-text app-conflict';
     var heading = document.createElement('p');
     heading.className = 'govuk-body govuk-!-font-weight-bold';
-    heading.textContent = (current.answered_by || 'A colleague') + ' changed this answer while you were working on it. ' + current.saved + ': ' + describe(current) + '.';
+    heading.textContent = (current.answered_by || 'A colleague') + ' changed this answer while you were working on it. ' + current.saved + ': ' + current.described + '.';
     box.appendChild(heading);
     if (current.evidence) {
       var evidence = document.createElement('p');
@@ -170,6 +198,7 @@
     var f = fields(state);
     keep.addEventListener('click', function () {
       f.version.value = current.version;
+      keepDraft(state);
       box.remove();
       state.stopped = false;
       save(state);
@@ -183,6 +212,7 @@
       });
       box.remove();
       state.stopped = false;
+      dropDraft(state);
       setStatus('Their answer is shown.');
     });
   }
@@ -199,15 +229,40 @@
     if (block && event.target.tagName === 'TEXTAREA') { schedule(question(block), TYPING_PAUSE_MS); }
   });
 
+  function flush() {
+    Object.keys(states).forEach(function (id) {
+      var s = states[id];
+      if (s.timer) { clearTimeout(s.timer); s.timer = null; save(s); }
+    });
+  }
+
+  // The session is about to end (see timeout-warning.js): send what is waiting while it still works.
+  document.addEventListener('app:session-ending', flush);
+
+  // Put back answers that were not saved before the session ended, and save them now. Their saved version
+  // goes with them, so a colleague's change made meanwhile is shown rather than overwritten.
+  form.querySelectorAll('[data-question]').forEach(function (block) {
+    var stored = null;
+    try { stored = JSON.parse(window.sessionStorage.getItem(DRAFT_PREFIX + block.getAttribute('data-question'))); } catch (e) { stored = null; }
+    if (!stored) { return; }
+    var state = question(block);
+    var f = fields(state);
+    if (stored.level === f.level && stored.evidence === f.evidence.value) { dropDraft(state); return; }
+    block.querySelectorAll('input[type="radio"]').forEach(function (radio) {
+      radio.checked = radio.value === stored.level;
+    });
+    f.evidence.value = stored.evidence;
+    f.version.value = stored.version;
+    setQuestionStatus(state, 'Your unsaved change to this answer has been put back.', false);
+    schedule(state, 0);
+  });
+
   // A button press while a save is still on its way waits for it, so the two cannot collide.
   form.addEventListener('submit', function (event) {
     if (!busy()) { return; }
     event.preventDefault();
     var submitter = event.submitter;
-    Object.keys(states).forEach(function (id) {
-      var s = states[id];
-      if (s.timer) { clearTimeout(s.timer); s.timer = null; save(s); }
-    });
+    flush();
     var waited = 0;
     var wait = setInterval(function () {
       waited += 100;
