@@ -2,20 +2,24 @@
 "Question bank editors" group. A published or retired bank version is read-only here, whoever you are."""
 
 import re
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessment.forms import ThemeAnswersForm
+from assessment.forms import ThemeAnswersForm, form_add_service_errors
 from assessment.models import (
     COUNCIL_TYPE_VALUES,
+    EMAIL_MAX_LENGTH,
     Assessment,
     BankVersion,
     LevelDescriptor,
@@ -25,6 +29,7 @@ from assessment.models import (
     QuestionBank,
     Recommendation,
     Source,
+    SupportEvent,
     Theme,
     User,
 )
@@ -44,10 +49,24 @@ from assessment.services.question_banks import (
     bank_version_serialise,
     question_bank_import,
 )
+from assessment.services.teams import invitation_create_first_administrator, invitation_email_send, support_event_record
+
+
+class UserChangeForm(BaseUserChangeForm):
+    def clean(self):
+        cleaned = super().clean() or self.cleaned_data
+        councils = [m.organisation.name for m in self.instance.memberships.select_related("organisation")]
+        if councils and (cleaned.get("is_staff") or cleaned.get("is_superuser")):
+            raise ValidationError(
+                f"{self.instance.email} is a member of {', '.join(councils)}. Platform administrators cannot be "
+                "members of a council: ask the council's organisation administrators to remove them first."
+            )
+        return cleaned
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_active", "groups"]
@@ -62,30 +81,127 @@ class UserAdmin(BaseUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Who is in the council, for support. Only the council's own administrators change it, in the service."""
+
     model = Membership
-    extra = 1
-    autocomplete_fields = ["user"]
+    fields = readonly_fields = ("user", "role", "created_at")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class FirstAdministratorForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address of the council's organisation administrator",
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address like name@council.gov.uk",
+        },
+    )
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """Councils and who is in them. Platform administrators set a council up and invite its first organisation
+    administrator; from then on the council decides who joins. Every change here is shown on the council's
+    team page."""
+
     list_display = ["name", "council_type", "nation", "region"]
     list_filter = ["council_type", "nation"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+    change_form_template = "admin/assessment/organisation/change_form.html"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A council with assessments is kept: deleting it would delete what the council has recorded.
+        return obj is None or not obj.assessments.exists()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            changed = ", ".join(str(form.fields[name].label).lower() for name in form.changed_data)
+            support_event_record(
+                organisation=obj,
+                actor=request.user,
+                kind=SupportEvent.Kind.DETAILS_CHANGED,
+                detail=f"Changed {changed}",
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/invite-administrator/",
+                self.admin_site.admin_view(self.invite_administrator_view),
+                name="assessment_organisation_invite_administrator",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invite_administrator_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        organisation = get_object_or_404(Organisation, pk=pk)
+        user = cast(User, request.user)  # the admin site only lets signed-in staff this far
+        form = FirstAdministratorForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            try:
+                link = invitation_create_first_administrator(
+                    organisation=organisation, invited_by=user, email=email,
+                    base_url=request.build_absolute_uri("/"),
+                )  # fmt: skip
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            else:
+                sent = invitation_email_send(
+                    organisation=organisation, invited_by=user, email=email,
+                    role=Membership.Role.ORGANISATION_ADMIN, link=link,
+                )  # fmt: skip
+                if sent:
+                    messages.success(request, f"An invitation has been emailed to {email}.")
+                else:
+                    messages.warning(
+                        request, f"The invitation was created but the email could not be sent. Send this link to "
+                        f"{email} yourself; it works once and expires in 7 days: {link}",
+                    )  # fmt: skip
+                return redirect("admin:assessment_organisation_change", organisation.pk)
+        return render(
+            request,
+            "admin/assessment/organisation/invite_administrator.html",
+            {**self.admin_site.each_context(request), "title": f"Invite {organisation.name}'s organisation "
+             "administrator", "organisation": organisation, "form": form, "opts": self.model._meta},
+        )  # fmt: skip
 
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
-    """For support: who has which assessment. Answers stay in the service, visible only to the council."""
+    """For support: which council has which assessment, and how far it has got. Answers, evidence, actions
+    and scores stay in the service, visible only to the council; nothing here can change or delete one."""
 
     list_display = ["organisation", "period", "status", "bank_version", "updated_at"]
     list_filter = ["status", "period"]
     search_fields = ["organisation__name"]
-    readonly_fields = ["organisation", "bank_version", "period", "status", "created_by", "submitted_by", "submitted_at"]
+    fields = readonly_fields = (
+        "organisation", "period", "status", "bank_version", "questions_answered", "created_at", "submitted_at",
+        "signed_off_at",
+    )  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Questions answered")
+    def questions_answered(self, assessment: Assessment) -> int:
+        return assessment.answers.filter(Q(level__isnull=False) | Q(is_not_applicable=True)).count()
 
 
 # Question banks -------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from assessment.models import (
     Organisation,
     Question,
     QuestionTarget,
+    SupportEvent,
     Theme,
     ThemeAssignment,
     ThemeReview,
@@ -265,6 +266,11 @@ def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("-created_at")
+
+
+def support_events(*, organisation: Organisation, limit: int = 20) -> list[SupportEvent]:
+    """The latest things platform administrators did to the council, newest first."""
+    return list(SupportEvent.objects.filter(organisation=organisation).select_related("actor")[:limit])
 
 
 def council_members(*, organisation: Organisation) -> QuerySet[Membership]:

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 
 from assessment.models import Assessment, Membership, Organisation, Question, Theme, User
 from tests.factories import (
@@ -78,6 +79,15 @@ def published(db):
     from assessment.services.question_banks import question_bank_load
 
     return question_bank_load(path=shipped_editions()[0]).version
+
+
+@pytest.fixture
+def demo(settings):
+    """The question bank and the demo councils, people and assessments, as `make run` sets them up."""
+    settings.DEBUG = True  # seed_demo only runs locally
+    call_command("load_question_bank", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
 
 
 @pytest.fixture(autouse=True)

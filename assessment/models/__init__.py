@@ -12,7 +12,7 @@ from .assessments import (
     ThemeTarget,
 )
 from .levels import LEVELS, NOT_APPLICABLE, MaturityLevel, level_decode, level_encode
-from .organisations import Invitation, Membership, Organisation
+from .organisations import Invitation, Membership, Organisation, SupportEvent
 from .question_banks import (
     COUNCIL_TYPE_VALUES,
     SHORT_TITLE_MAX_LENGTH,
@@ -50,6 +50,7 @@ __all__ = [
     "LevelDescriptor",
     "Membership",
     "Organisation",
+    "SupportEvent",
     "Question",
     "QuestionBank",
     "Recommendation",

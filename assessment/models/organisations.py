@@ -99,3 +99,33 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.organisation}"
+
+
+class SupportKind(models.TextChoices):
+    DETAILS_CHANGED = "details_changed", "Changed the council's details"
+    ADMINISTRATOR_INVITED = "administrator_invited", "Invited an organisation administrator"
+
+
+class SupportEvent(models.Model):
+    """Something a platform administrator did to a council, shown on the council's team page. Platform
+    administrators are not members of councils; this is the record of every way they touch one."""
+
+    Kind = SupportKind
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="support_events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SupportKind.values),
+                name="supportevent_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.organisation})"

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import EMAIL_MAX_LENGTH, Invitation, Membership, Organisation, User
+from assessment.models import EMAIL_MAX_LENGTH, Invitation, Membership, Organisation, SupportEvent, User
 from assessment.services.permissions import Can, require
 
 logger = logging.getLogger(__name__)
@@ -35,13 +35,52 @@ def invitation_create(*, organisation: Organisation, invited_by: User, email: st
     Organisation administrators invite anyone; leads invite officers and leads, so that nobody can make
     someone an administrator without being one."""
     require(user=invited_by, organisation=organisation, action=Can.INVITE)
+    if role == Membership.Role.ORGANISATION_ADMIN:
+        require(user=invited_by, organisation=organisation, action=Can.MANAGE_MEMBERS)
+    return _invitation_new(organisation=organisation, invited_by=invited_by, email=email, role=role, base_url=base_url)
+
+
+@transaction.atomic
+def invitation_create_first_administrator(
+    *, organisation: Organisation, invited_by: User, email: str, base_url: str
+) -> str:
+    """A platform administrator invites a council's first organisation administrator, who then invites
+    everyone else. Only while the council has no administrator (from then on its own administrators decide
+    who joins), and recorded on the council's team page."""
+    if not invited_by.is_staff:
+        raise PermissionDenied("Only platform administrators can invite a council's first administrator")
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one such invitation at a time
+    if organisation.memberships.filter(role=Membership.Role.ORGANISATION_ADMIN).exists():
+        raise ValidationError(
+            f"{organisation.name} already has an organisation administrator, who invites people to the council"
+        )
+    if User.objects.filter(email__iexact=email.strip(), is_staff=True).exists():
+        raise ValidationError({"email": "Platform administrators cannot be members of a council"})
+    link = _invitation_new(
+        organisation=organisation,
+        invited_by=invited_by,
+        email=email,
+        role=Membership.Role.ORGANISATION_ADMIN,
+        base_url=base_url,
+    )
+    support_event_record(
+        organisation=organisation, actor=invited_by, kind=SupportEvent.Kind.ADMINISTRATOR_INVITED,
+        detail=email.strip().lower(),
+    )  # fmt: skip
+    return link
+
+
+def support_event_record(*, organisation: Organisation, actor: User, kind: str, detail: str = "") -> SupportEvent:
+    """Record something a platform administrator did to a council, for the council to see."""
+    return SupportEvent.objects.create(organisation=organisation, actor=actor, kind=kind, detail=detail[:500])
+
+
+def _invitation_new(*, organisation: Organisation, invited_by: User, email: str, role: str, base_url: str) -> str:
     email = email.strip().lower()
     if not email or len(email) > EMAIL_MAX_LENGTH:
         raise ValidationError({"email": f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer"})
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose a role"})
-    if role == Membership.Role.ORGANISATION_ADMIN:
-        require(user=invited_by, organisation=organisation, action=Can.MANAGE_MEMBERS)
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
     token = secrets.token_urlsafe(32)
@@ -102,6 +141,8 @@ def invitation_accept(*, token: str, user: User | None = None, full_name: str = 
         user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
     elif user.email.lower() != invitation.email.lower():
         raise PermissionDenied("This invitation was sent to a different email address")
+    elif user.is_staff:
+        raise PermissionDenied("Platform administrators cannot be members of a council")
     Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )

@@ -68,6 +68,7 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "members": selectors.council_members(organisation=organisation),
             "invitations": selectors.pending_invitations(organisation=organisation) if can_invite else [],
+            "support_events": selectors.support_events(organisation=organisation),
             "roles": Membership.Role.choices,
             "is_admin": is_admin,
             "can_invite": can_invite,

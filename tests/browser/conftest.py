@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,12 +48,3 @@ def context(context):
     context.add_init_script(path=str(AXE_SOURCE))
     context.set_default_timeout(10_000)
     return context
-
-
-@pytest.fixture
-def demo(settings):
-    """The question bank and the demo councils, people and assessments, as `make run` sets them up."""
-    settings.DEBUG = True  # seed_demo only runs locally
-    call_command("load_question_bank", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
