@@ -4,7 +4,7 @@ so another council's assessment is a 404 and never a leak."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -121,23 +121,35 @@ class AssessmentStructure:
         return self.themes[index + 1] if index + 1 < len(self.themes) else None
 
 
-def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -> AssessmentStructure:
-    """A fixed number of queries however large the bank: themes, questions (plus their levels,
-    recommendations and sources when `with_detail`), answers (plus evidence items), assignments and
-    reviews. Questions that do not apply to the council's type are left out, and so are themes left with
-    no questions."""
+def assessment_structure(
+    *, assessment: Assessment, with_detail: bool = False, detail_theme_key: str | None = None
+) -> AssessmentStructure:
+    """A fixed number of queries however large the bank: themes, questions, answers, assignments and reviews;
+    with `with_detail`, every question's levels, recommendations and sources, the answers' evidence items and
+    the targets (for results and reports); with `detail_theme_key`, the levels, recommendations, sources and
+    evidence items of that one theme only (the theme page shows one theme, so it does not build the rest).
+    Questions that do not apply to the council's type are left out, and so are themes left with none."""
     council_type = assessment.organisation.council_type
-    questions = Question.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id")
+    themes = list(Theme.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id"))
+    questions = [
+        q
+        for q in Question.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id")
+        if q.applies_to_council_type(council_type)
+    ]
+    answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment).select_related("answered_by")}
     if with_detail:
-        questions = questions.prefetch_related("levels", "recommendations", "sources")
+        detailed = questions
+    else:
+        detailed_theme_ids = {t.id for t in themes if t.key == detail_theme_key}
+        detailed = [q for q in questions if q.theme_id in detailed_theme_ids]
+    if detailed:
+        prefetch_related_objects(detailed, "levels", "recommendations", "sources")
+        detailed_answers = [answers[q.id] for q in detailed if q.id in answers]
+        if detailed_answers:
+            prefetch_related_objects(detailed_answers, "evidence_items")
     by_theme: dict[int, list[Question]] = defaultdict(list)
     for question in questions:
-        if question.applies_to_council_type(council_type):
-            by_theme[question.theme_id].append(question)
-    answers_query = Answer.objects.filter(assessment=assessment).select_related("answered_by")
-    if with_detail:
-        answers_query = answers_query.prefetch_related("evidence_items")
-    answers = {a.question_id: a for a in answers_query}
+        by_theme[question.theme_id].append(question)
     structure = AssessmentStructure(
         assessment=assessment,
         answers=answers,
@@ -149,7 +161,7 @@ def assessment_structure(*, assessment: Assessment, with_detail: bool = False) -
     if with_detail:
         structure.targets = {t.theme_id: t for t in ThemeTarget.objects.filter(assessment=assessment)}
         structure.question_targets = {t.question_id: t for t in QuestionTarget.objects.filter(assessment=assessment)}
-    for theme in Theme.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id"):
+    for theme in themes:
         theme_questions = by_theme.get(theme.id, [])
         if not theme_questions:
             continue

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessment.models import (
@@ -100,6 +100,19 @@ def _validate_change(assessment: Assessment, change: AnswerChange) -> None:
         raise ValidationError(f"Notes must be {EVIDENCE_MAX_LENGTH:,} characters or fewer")
 
 
+def _assessment_lock_for_answering(pk: int) -> Assessment:
+    """The assessment, locked so that it cannot be submitted, signed off or reopened while answers are being
+    saved, without making saves of different answers wait for each other.
+
+    On PostgreSQL that is a shared row lock (FOR SHARE): any number of saves hold it at once, and a status
+    change, which locks the row FOR UPDATE, waits for them (and they for it). SQLite serialises writes anyway."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Assessment._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [pk])  # noqa: S608 (a model's table name)
+    return Assessment.objects.select_related("organisation").get(pk=pk)
+
+
 @transaction.atomic
 def answers_save(
     *, assessment: Assessment, user: User, changes: list[AnswerChange], confirm_carried_forward: bool = True
@@ -110,10 +123,12 @@ def answers_save(
     `confirm_carried_forward` says the person has checked it (the theme page's "confirm" button, or an autosave
     of that one question); saving a whole theme for later leaves unchanged ones still to confirm.
 
-    Rows are locked with select_for_update (a no-op on SQLite, whose writes are serialised anyway) so two
-    saves of the same answer cannot both pass the version check.
+    Only the answers being changed are locked (select_for_update; a no-op on SQLite, whose writes are
+    serialised anyway), so two saves of the same answer cannot both pass the version check while saves of
+    different answers go ahead side by side. Two first saves of the same question meet at the unique
+    constraint, and the second is told of the first as a conflict.
     """
-    locked = Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
+    locked = _assessment_lock_for_answering(assessment.pk)
     require(user=user, organisation=locked.organisation, action=Can.ANSWER)
     if not locked.is_editable:
         raise AssessmentLocked()
@@ -152,10 +167,17 @@ def answers_save(
         answer.answered_at = now
         answer.carried_forward = False  # confirmed or changed by a person
         answer.version += 1
-        answer.save()
+        if answer.pk is None:
+            try:
+                with transaction.atomic():
+                    answer.save()
+            except IntegrityError:  # a colleague's first answer to this question was saved a moment ago
+                raise AnswerConflict(Answer.objects.get(assessment=locked, question=change.question)) from None
+        else:
+            answer.save()
         saved.append(answer)
-    if saved:
-        Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
+    # The assessment row is not touched, so saves never queue behind each other on it; the report cache key
+    # reads the latest answer time instead of the assessment's `updated_at`.
     return saved
 
 

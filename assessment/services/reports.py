@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -473,15 +473,17 @@ def report_pdf_render(
 
 
 def report_cache_key(assessment: Assessment, *, include_evidence: bool = False) -> str:
-    """Changes with the assessment (any saved answer, target or status moves `updated_at`) and with the
-    latest stored score on its bank version, since another council's submission moves the benchmarks."""
+    """Changes with the assessment (a target, evidence item, action or status change moves `updated_at`), with
+    its answers (each save moves the answer's version), and with the latest stored score on its bank version,
+    since another council's submission moves the benchmarks."""
     latest_scores = ThemeScoreRecord.objects.filter(assessment__bank_version_id=assessment.bank_version_id).aggregate(
         latest=Max("id")
     )["latest"]
+    answers = Answer.objects.filter(assessment=assessment).aggregate(versions=Sum("version"), count=Count("id"))
     variant = "evidence" if include_evidence else "summary"
     return (
-        f"report-pdf:{assessment.pk}:{assessment.updated_at.timestamp()}:{latest_scores}:{variant}:"
-        f"{REPORT_LAYOUT_VERSION}"
+        f"report-pdf:{assessment.pk}:{assessment.updated_at.timestamp()}:{answers['count']}.{answers['versions']}:"
+        f"{latest_scores}:{variant}:{REPORT_LAYOUT_VERSION}"
     )
 
 

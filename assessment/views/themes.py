@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
 from assessment.forms import AutosaveForm, EvidenceItemForm, ThemeAnswersForm, form_add_service_errors
-from assessment.models import Answer, EvidenceItem, MaturityLevel, level_encode
+from assessment.models import Answer, EvidenceItem, MaturityLevel, Question, level_encode
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
 from assessment.services.permissions import allowed
@@ -37,7 +37,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
     go back to the task list, confirm the carried-forward answers as they are, or add or remove an evidence item
     (so nothing typed is lost, with or without JavaScript)."""
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
+    structure = selectors.assessment_structure(assessment=assessment, detail_theme_key=theme_key)
     progress = structure.theme(theme_key)
     form = ThemeAnswersForm(
         request.POST if request.method == "POST" else None,
@@ -196,8 +196,8 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     form = AutosaveForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": [e for errs in form.errors.values() for e in errs]}, status=400)
-    structure = selectors.assessment_structure(assessment=assessment)
-    question = next((q for t in structure.themes for q in t.questions if q.id == form.cleaned_data["question"]), None)
+    # One question, not the whole bank: `answers_save` checks that it applies to this council.
+    question = Question.objects.filter(pk=form.cleaned_data["question"], version_id=assessment.bank_version_id).first()
     if question is None:
         return JsonResponse({"errors": ["This question is not part of this assessment"]}, status=400)
     level, not_applicable = form.cleaned_data["level"]

@@ -47,3 +47,75 @@ def test_simultaneous_saves_from_the_same_version_let_exactly_one_through(assess
     winner = next(level for kind, level in outcomes if kind == "saved")
     answer = Answer.objects.get(question=question)
     assert (answer.level, answer.version) == (winner, 2)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
+def test_saves_of_different_answers_do_not_wait_for_each_other(assessment, bank, council):
+    """Officers sharing an assessment save their own questions side by side: a save still in its transaction
+    does not hold up a colleague's save of another question."""
+    from django.db import connections, transaction
+
+    first_in_transaction = threading.Event()
+    second_done = threading.Event()
+    seen_by_first: list[bool] = []
+
+    def slow_save():
+        try:
+            with transaction.atomic():
+                answers_save(assessment=assessment, user=council.officer, changes=[
+                    AnswerChange(question=bank.questions[0], level=2, not_applicable=False, evidence="")
+                ])  # fmt: skip
+                first_in_transaction.set()
+                # Still inside the first save's transaction: the second save must get through meanwhile.
+                seen_by_first.append(second_done.wait(timeout=10))
+        finally:
+            connections.close_all()
+
+    def quick_save():
+        try:
+            first_in_transaction.wait(timeout=10)
+            answers_save(assessment=assessment, user=council.lead, changes=[
+                AnswerChange(question=bank.questions[1], level=4, not_applicable=False, evidence="")
+            ])  # fmt: skip
+            second_done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=slow_save), threading.Thread(target=quick_save)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert seen_by_first == [True]
+    assert dict(Answer.objects.values_list("question__key", "level")) == {"devices": 2, "connectivity": 4}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
+def test_two_first_answers_to_one_question_give_one_save_and_one_conflict(assessment, bank, council):
+    question = bank.questions[2]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(user, level):
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            answers_save(assessment=assessment, user=user, changes=[
+                AnswerChange(question=question, level=level, not_applicable=False, evidence="", expected_version=0)
+            ])  # fmt: skip
+            outcomes.append("saved")
+        except AnswerConflict as conflict:
+            outcomes.append("conflict")
+            assert conflict.current.version == 1
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(u, lvl)) for u, lvl in ((council.officer, 2), (council.lead, 3))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert Answer.objects.filter(question=question).count() == 1

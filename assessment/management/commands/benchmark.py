@@ -4,6 +4,7 @@ Run it with `make bench`, which uses a throwaway SQLite database.
 """
 
 import io
+import itertools
 import resource
 import statistics
 import time
@@ -21,12 +22,22 @@ from assessment.models import Answer, Assessment, BankVersion, Membership, Organ
 from assessment.selectors import assessment_structure, scoring_input_for_assessment
 from assessment.services.reports import report_pdf_render, results_build
 from assessment.services.scoring import score_assessment
+from config.memory import garbage_collector_tune
 
 SENTENCE = (
     "Evidence reviewed by the digital board: the approved strategy, the last four quarterly performance "
     "reports, the internal audit findings and the staff survey results, with links held on the intranet. "
 )
 TYPICAL_EVIDENCE = SENTENCE * 2  # about 400 characters, on every answer
+
+
+def _median_and_p95_ms(func, runs: int) -> tuple[float, float]:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), statistics.quantiles(timings, n=20)[-1]
 
 
 def _median_ms(func, runs: int) -> float:
@@ -78,6 +89,44 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"PDF report {label:<27} {pdf_ms / 1000:6.2f} s    (target at most {seconds_target:.1f} s), "
                 f"median of 5; {pages} pages (target at most {pages_target}), {len(pdf) // 1024} KB"
+            )
+
+    def _hot_path_figures(self, assessment: Assessment, client: Client) -> None:
+        """The pages an officer uses most, in this process (no network, no server), beside a bare view that
+        does one query: the floor that Django, the session and the middleware cost on every request."""
+        theme = assessment.bank_version.themes.order_by("position")[0]
+        question = theme.questions.order_by("position")[0]
+        levels = itertools.cycle("12345")
+        autosave_url = reverse("answer_autosave", kwargs={"pk": assessment.pk})
+        paths = [
+            ("Floor: /healthz (one SELECT 1)", lambda: client.get(reverse("healthz")), ""),
+            ("Task list", lambda: client.get(reverse("assessment_task_list", kwargs={"pk": assessment.pk})), ""),
+            (
+                f"Theme page ({theme.questions.count()} questions)",
+                lambda: client.get(reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": theme.key})),
+                "target median at most 7 ms, p95 at most 2 x median",
+            ),
+            ("Results page", lambda: client.get(reverse("assessment_results", kwargs={"pk": assessment.pk})),
+             "target median at most 30 ms"),
+            (
+                "One autosave (level and evidence)",
+                lambda: client.post(autosave_url, {"question": question.pk, "level": next(levels),
+                                                   "evidence": TYPICAL_EVIDENCE}),
+                "target median at most 10 ms",
+            ),
+        ]  # fmt: skip
+        self.stdout.write("Hot paths in process (median and p95 of 100 after a warm-up; collector tuned as in wsgi):")
+        for _, request, _ in paths:
+            if (response := request()).status_code != 200:
+                raise CommandError(f"{request} answered {response.status_code}")
+        garbage_collector_tune()  # as config/wsgi.py does once the application has loaded
+        for label, request, target in paths:
+            median, p95 = _median_and_p95_ms(request, runs=100)
+            with CaptureQueriesContext(connection) as queries:
+                request()
+            self.stdout.write(
+                f"  {label:<36} median {median:6.2f} ms, p95 {p95:6.2f} ms, {len(queries):2d} queries"
+                + (f"   ({target})" if target else "")
             )
 
     def _peer_figures(self, version, assessment, client) -> None:
@@ -157,6 +206,7 @@ class Command(BaseCommand):
             f"{len(queries)} queries"
         )
 
+        self._hot_path_figures(typical, client)
         self._peer_figures(version, typical, client)
         self._pdf_figures(typical)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
