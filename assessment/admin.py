@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessment.forms import ThemeAnswersForm, form_add_service_errors
@@ -593,3 +595,26 @@ class QuestionBankAdmin(admin.ModelAdmin):  # a bank itself has no recorded hist
             {**self.admin_site.each_context(request), "title": "Import a question bank", "form": form,
              "problems": problems, "opts": self.model._meta},
         )  # fmt: skip
+
+
+# Two-factor devices ---------------------------------------------------------------------------------------
+# Support removes a lost authenticator app or spent recovery codes (after checking who is asking), so the
+# person sets up a new app at their next sign-in. The secrets themselves are never shown.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed"]
+    search_fields = ["user__email"]
+    fields = readonly_fields = ("user", "name", "confirmed")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+admin.site.register(TOTPDevice, TwoFactorDeviceAdmin)
+admin.site.register(StaticDevice, TwoFactorDeviceAdmin)

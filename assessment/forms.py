@@ -3,7 +3,7 @@ from typing import cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
@@ -523,3 +523,31 @@ def form_add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class SecurityCodeForm(forms.Form):
+    """A code from an authenticator app (or, when signing in, a recovery code)."""
+
+    code = forms.CharField(
+        label="Security code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+
+    def __init__(self, *args, button: str = "Continue", hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = hint
+        self.helper = _helper(Field.text("code", field_width=Fixed.TEN), button=button)
+
+
+class RequireTwoFactorForm(forms.Form):
+    required = forms.BooleanField(
+        required=False,
+        label="Everyone in this council must use two-factor authentication",
+        help_text="People who have not set it up will be asked to the next time they sign in.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.checkbox("required"), button="Save")

@@ -1,14 +1,56 @@
-"""Middleware of our own: session limits and the headers every signed-in page needs."""
+"""Middleware of our own: session limits, the two-factor step after the password, and the headers every
+signed-in page needs."""
 
 import time
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from assessment.services.two_factor import SignInStep, sign_in_step
+
 SIGNED_IN_AT = "signed_in_at"
+TWO_FACTOR_STEP = "two_factor_step"
+# Pages a person can open between their password and their code.
+TWO_FACTOR_OPEN_URL_NAMES = ("two_factor_verify", "two_factor_setup", "logout", "session_keep_alive", "healthz")
+
+
+@receiver(user_logged_in)
+def _decide_two_factor_step(sender, request, user, **kwargs):
+    """Worked out once, at sign-in, so that pages do not query for it."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TWO_FACTOR_STEP] = sign_in_step(user).value
+
+
+class TwoFactorMiddleware:
+    """After the password, someone with an authenticator app enters its code, and someone who must use
+    two-factor authentication but has not set it up does so, before any other page (the admin site
+    included). They are then sent on to the page they asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_paths: frozenset[str] | None = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            step = request.session.get(TWO_FACTOR_STEP)
+            if step is None:  # a session from before two-factor authentication existed
+                step = request.session[TWO_FACTOR_STEP] = sign_in_step(user).value
+            if step != SignInStep.DONE and request.path not in self.open_paths():
+                page = "two_factor_verify" if step == SignInStep.ENTER_CODE else "two_factor_setup"
+                return redirect(f"{reverse(page)}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
+
+    def open_paths(self) -> frozenset[str]:
+        if self._open_paths is None:
+            self._open_paths = frozenset(reverse(name) for name in TWO_FACTOR_OPEN_URL_NAMES)
+        return self._open_paths
 
 
 class SessionLimitsMiddleware:

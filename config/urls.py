@@ -4,7 +4,19 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from assessment.forms import GovukSetPasswordForm
-from assessment.views import accounts, assessments, cycles, dashboard, health, results, review, sector, team, themes
+from assessment.views import (
+    accounts,
+    assessments,
+    cycles,
+    dashboard,
+    health,
+    results,
+    review,
+    sector,
+    team,
+    themes,
+    two_factor,
+)
 
 admin.site.site_header = "Digital maturity: administration"
 admin.site.site_title = "Digital maturity administration"
@@ -41,6 +53,7 @@ urlpatterns = [
     path("assessments/<int:pk>/actions/", cycles.assessment_actions, name="assessment_actions"),
     path("assessments/<int:pk>/actions/<int:action_id>/status/", cycles.action_status, name="action_status"),
     path("councils/<int:pk>/team/", team.team, name="team"),
+    path("councils/<int:pk>/two-factor/", two_factor.organisation_two_factor, name="organisation_two_factor"),
     path("councils/<int:pk>/team/<int:membership_pk>/role/", team.member_role, name="member_role"),
     path("councils/<int:pk>/team/<int:membership_pk>/remove/", team.member_remove, name="member_remove"),
     path("invitations/<str:token>/", team.invitation_accept_view, name="invitation_accept"),
@@ -50,6 +63,9 @@ urlpatterns = [
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/session/keep-alive/", accounts.session_keep_alive, name="session_keep_alive"),
+    path("accounts/two-factor/code/", two_factor.two_factor_verify_view, name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", two_factor.two_factor_setup_view, name="two_factor_setup"),
+    path("accounts/security/", two_factor.sign_in_security, name="sign_in_security"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

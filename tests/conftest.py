@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from assessment.models import Assessment, Membership, Organisation, Question, Theme, User
@@ -88,6 +89,12 @@ def demo(settings):
     call_command("load_question_bank", verbosity=0)
     call_command("seed_demo", verbosity=0)
     settings.DEBUG = False
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached reports and no rate-limit counts left by another test's sign-ins."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,9 @@ class Organisation(models.Model):
     council_type = models.CharField(max_length=32, choices=CouncilType.choices)
     nation = models.CharField(max_length=32, choices=Nation.choices)
     region = models.CharField(max_length=100, blank=True)
+    requires_two_factor = models.BooleanField(
+        default=False, help_text="Everyone in the council must sign in with a code from an authenticator app."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

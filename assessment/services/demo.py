@@ -42,7 +42,11 @@ DEMO_LOGINS = [
         "Sam Officer",
         "Officer, Sampleton District Council (has a submitted 2025/26 assessment)",
     ),
-    DemoLogin("admin@platform.example", "Ada Admin", "Platform administrator and question bank editor"),
+    DemoLogin(
+        "admin@platform.example",
+        "Ada Admin",
+        "Platform administrator and question bank editor (sets up an authenticator app at first sign-in)",
+    ),
 ]
 
 SYNTHETIC_COUNCILS = [

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
-from assessment.forms import AcceptInvitationForm, InviteForm, form_add_service_errors
+from assessment.forms import AcceptInvitationForm, InviteForm, RequireTwoFactorForm, form_add_service_errors
 from assessment.models import Membership, Organisation, User
 from assessment.services.permissions import Can, allowed, require
 from assessment.services.teams import (
@@ -69,6 +69,7 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "members": selectors.council_members(organisation=organisation),
             "invitations": selectors.pending_invitations(organisation=organisation) if can_invite else [],
             "support_events": selectors.support_events(organisation=organisation),
+            "two_factor_form": RequireTwoFactorForm(initial={"required": organisation.requires_two_factor}),
             "roles": Membership.Role.choices,
             "is_admin": is_admin,
             "can_invite": can_invite,

@@ -1,8 +1,10 @@
 """Page objects for the browser tests. Every page they open is checked with axe-core."""
 
+import base64
 import re
 from dataclasses import dataclass, field
 
+from django_otp.oath import totp
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
@@ -73,6 +75,26 @@ class SignInPage:
         self.browser.page.get_by_role("button", name="Sign in").click()
         expect(self.browser.page.get_by_role("heading", name="Your assessments")).to_be_visible()
         self.browser.check()
+
+    def sign_in_setting_up_two_factor(self, email: str, password: str) -> None:
+        """First sign-in of someone who must use two-factor authentication: password, then set up an app (the
+        key read from the page, as a person would type it into their app), then the recovery codes."""
+        page = self.browser.page
+        self.browser.open("/accounts/sign-in/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
+        self.browser.check()
+        expect(page.get_by_role("img", name="QR code to scan with your authenticator app")).to_be_visible()
+        key = base64.b32decode(page.locator("#secret-key").inner_text().replace(" ", ""))
+        page.get_by_label("Security code").fill(f"{totp(key):06d}")
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("heading", name="Two-factor authentication is on")).to_be_visible()
+        expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(10)
+        self.browser.check()
+        page.get_by_role("link", name="I have saved my recovery codes").click()
+        expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
 
 
 class ThemePage:

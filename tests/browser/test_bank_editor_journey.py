@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from assessment.models import Assessment, BankVersion, Question
 from assessment.services.demo import DEMO_PASSWORD
-from tests.browser.pages import Browser
+from tests.browser.pages import Browser, SignInPage
 
 NEW_TEXT = "How far is digital part of the council's purpose and plans?"
 
@@ -18,11 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_editor_drafts_edits_previews_and_publishes(page, live_server, demo):
     browser = Browser(page=page, base_url=live_server.url)
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Email address").fill("admin@platform.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
+    SignInPage(browser).sign_in_setting_up_two_factor("admin@platform.example", DEMO_PASSWORD)
 
     page.goto(live_server.url + "/admin/assessment/bankversion/")
     page.get_by_role("link", name=re.compile(r"version 2 \(published\)")).click()
@@ -57,10 +53,7 @@ def test_editor_drafts_edits_previews_and_publishes(page, live_server, demo):
 def test_the_sector_view_reflows_at_320_pixels(page, live_server, demo):
     browser = Browser(page=page, base_url=live_server.url)
     page.set_viewport_size({"width": 320, "height": 800})
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Email address").fill("admin@platform.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    SignInPage(browser).sign_in_setting_up_two_factor("admin@platform.example", DEMO_PASSWORD)
     browser.open("/sector/")
     expect(page.get_by_role("region", name=re.compile("Median score by council type"))).to_be_visible()
     browser.assert_reflows()

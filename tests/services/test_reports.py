@@ -7,7 +7,6 @@ from unittest import mock
 
 import pypdf
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from assessment.models import Action, Answer, Assessment, Organisation, Question
@@ -28,11 +27,6 @@ EVIDENCE_400 = (
     "Evidence reviewed by the digital board: the approved strategy, the last four quarterly performance reports, "
     "the internal audit findings and the staff survey results, with links held on the intranet. "
 ) * 2
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ from assessment.models import Assessment, Membership, ThemeAssignment
 from assessment.services.benchmarks import score_records_store
 from tests.factories import AnswerFactory, AssessmentFactory, MembershipFactory, OrganisationFactory
 from tests.services.test_benchmarks import scores
+from tests.two_factor import sign_in_with_code
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_administrator_invites_and_the_invitee_joins(client, council):
     admin = MembershipFactory(organisation=council.organisation, role=Membership.Role.ORGANISATION_ADMIN).user
-    client.force_login(admin)
+    sign_in_with_code(client, admin)
     url = reverse("team", kwargs={"pk": council.organisation.pk})
     response = client.post(url, {"email": "newbie@council.example", "role": "officer"})
     assert response.url == url
@@ -151,7 +152,7 @@ def test_results_say_when_there_are_not_enough_councils(client, assessment, coun
 def test_sector_view_and_csv_for_platform_administrators_only(client, platform_admin, council, bank):
     client.force_login(council.lead)
     assert client.get(reverse("sector")).status_code == 302
-    client.force_login(platform_admin)
+    sign_in_with_code(client, platform_admin)
     assert "Median score by council type and theme" in client.get(reverse("sector")).content.decode()
     response = client.get(reverse("sector_csv"))
     assert response["Content-Type"].startswith("text/csv")

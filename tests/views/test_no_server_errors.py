@@ -10,6 +10,7 @@ from django.urls import reverse
 from assessment.models import Action, Answer, EvidenceItem, Invitation
 from assessment.services.collaboration import evidence_item_add
 from tests.factories import AnswerFactory
+from tests.two_factor import sign_in_with_code
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +62,7 @@ def test_an_over_long_invitation_email_is_refused(client, council):
     from tests.factories import MembershipFactory
 
     admin = MembershipFactory(organisation=council.organisation, role="organisation_admin").user
-    client.force_login(admin)
+    sign_in_with_code(client, admin)
     email = "a" * 250 + "@b.example"  # 260 characters: a valid address form, longer than any email column
     response = client.post(reverse("team", kwargs={"pk": council.organisation.pk}), {"email": email, "role": "officer"})
     assert response.status_code == 200
@@ -89,7 +90,7 @@ def test_an_invitation_is_kept_when_the_mail_server_is_down(client, settings, co
         }
     }
     admin = MembershipFactory(organisation=council.organisation, role="organisation_admin").user
-    client.force_login(admin)
+    sign_in_with_code(client, admin)
     response = client.post(
         reverse("team", kwargs={"pk": council.organisation.pk}),
         {"email": "new.officer@council.example", "role": "officer"},

@@ -23,6 +23,7 @@ from assessment.models import (
 )
 from assessment.services.teams import invitation_accept, invitation_create_first_administrator
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.two_factor import sign_in_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def _admin_urls() -> list[str]:
 def test_no_admin_page_shows_a_councils_answers_evidence_or_actions(client, demo):
     secrets = _council_secrets()
     assert len(secrets) >= 5  # the demo has evidence, evidence items and actions to leak
-    client.force_login(User.objects.get(email="admin@platform.example"))
+    sign_in_with_code(client, User.objects.get(email="admin@platform.example"))
     urls = _admin_urls()
     assert any("/assessment/assessment/" in url for url in urls)
     for url in urls:
@@ -64,7 +65,7 @@ def test_no_admin_page_shows_a_councils_answers_evidence_or_actions(client, demo
 
 
 def test_an_assessment_in_the_admin_can_be_seen_but_not_changed_or_deleted(client, demo):
-    client.force_login(User.objects.get(email="admin@platform.example"))
+    sign_in_with_code(client, User.objects.get(email="admin@platform.example"))
     signed_off = Assessment.objects.filter(status=Assessment.Status.SIGNED_OFF, signed_off_by__isnull=False).first()
     change = reverse("admin:assessment_assessment_change", args=[signed_off.pk])
     page = client.get(change)
@@ -84,7 +85,7 @@ def test_an_assessment_in_the_admin_can_be_seen_but_not_changed_or_deleted(clien
 def test_the_admin_cannot_add_anyone_to_a_council_but_its_changes_are_shown_to_the_council(
     client, council, platform_admin
 ):
-    client.force_login(platform_admin)
+    sign_in_with_code(client, platform_admin)
     organisation = council.organisation
     url = reverse("admin:assessment_organisation_change", args=[organisation.pk])
     members_before = set(Membership.objects.values_list("pk", flat=True))
@@ -112,7 +113,7 @@ def test_a_platform_admin_invites_only_a_councils_first_administrator_and_that_i
     client, council, platform_admin
 ):
     organisation = council.organisation
-    client.force_login(platform_admin)
+    sign_in_with_code(client, platform_admin)
     url = reverse("admin:assessment_organisation_invite_administrator", args=[organisation.pk])
     response = client.post(url, {"email": "Chief.Digital@exampleshire.gov.uk"})
     assert response.status_code == 302
@@ -148,7 +149,7 @@ def test_a_platform_administrator_cannot_join_a_council(platform_admin, rf):
 
 
 def test_a_council_member_cannot_be_made_a_platform_administrator(client, council, platform_admin):
-    client.force_login(platform_admin)
+    sign_in_with_code(client, platform_admin)
     officer = council.officer
     url = reverse("admin:assessment_user_change", args=[officer.pk])
     response = client.post(url, {
@@ -162,7 +163,7 @@ def test_a_council_member_cannot_be_made_a_platform_administrator(client, counci
 
 
 def test_a_council_with_assessments_cannot_be_deleted_from_the_admin(client, assessment, platform_admin):
-    client.force_login(platform_admin)
+    sign_in_with_code(client, platform_admin)
     organisation = assessment.organisation
     response = client.post(reverse("admin:assessment_organisation_delete", args=[organisation.pk]), {"post": "yes"})
     assert response.status_code == 403

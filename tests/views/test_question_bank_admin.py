@@ -12,6 +12,7 @@ from assessment.services.question_banks import (
     editors_group_ensure,
 )
 from tests.factories import UserFactory
+from tests.two_factor import sign_in_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def editor(client):
     user = UserFactory(is_staff=True)
     user.groups.add(editors_group_ensure())
-    client.force_login(user)
+    sign_in_with_code(client, user)
     return user
 
 
@@ -121,7 +122,7 @@ def test_export_and_import_in_the_admin(client, editor, published):
     ],
 )
 def test_staff_who_are_not_editors_cannot_change_a_bank(client, published, name):
-    client.force_login(UserFactory(is_staff=True))
+    sign_in_with_code(client, UserFactory(is_staff=True))
     draft = bank_version_create_draft(bank=published.bank)
     assert client.post(reverse(name, args=[draft.pk])).status_code == 403
     assert client.post(reverse("admin:assessment_questionbank_new_draft", args=[published.bank_id])).status_code == 403
@@ -157,11 +158,11 @@ def test_custom_admin_pages_for_each_role(client, published, council, name, targ
     if role == "council member":
         client.force_login(council.officer)
     elif role == "other staff":
-        client.force_login(UserFactory(is_staff=True))
+        sign_in_with_code(client, UserFactory(is_staff=True))
     elif role == "editor":
         user = UserFactory(is_staff=True)
         user.groups.add(editors_group_ensure())
-        client.force_login(user)
+        sign_in_with_code(client, user)
     response = client.get(reverse(name, args=args))
     assert response.status_code == expected
     if expected == 302:
@@ -176,7 +177,7 @@ def test_the_preview_shows_the_themes_default_target_short_title_and_critical_qu
 
 
 def test_every_question_bank_history_page_opens(client, platform_admin, published):
-    client.force_login(platform_admin)
+    sign_in_with_code(client, platform_admin)
     for name, obj in [
         ("questionbank", published.bank),
         ("bankversion", published),

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment.models import Action
 from tests.factories import AnswerFactory, EvidenceItemFactory
+from tests.two_factor import sign_in_with_code
 
 ANON, MEMBER, LEAD, OTHER, ADMIN = "anonymous", "member", "lead", "other council", "platform admin"
 
@@ -52,6 +53,10 @@ SWEEP = {
     "login": ("get", {}, {ANON: 200, MEMBER: 302, OTHER: 302, ADMIN: 302}),
     "admin_sign_in": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 302}),
     "session_keep_alive": ("post", {}, {ANON: 302, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "two_factor_verify": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 302}),
+    "two_factor_setup": ("get", {}, {ANON: 302, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "sign_in_security": ("get", {}, {ANON: 302, MEMBER: 200, OTHER: 200, ADMIN: 200}),
+    "organisation_two_factor": ("post", {"org"}, {ANON: 302, MEMBER: 403, LEAD: 403, OTHER: 404, ADMIN: 404}),
     "logout": ("get", {}, {ANON: 405, MEMBER: 405, OTHER: 405, ADMIN: 405}),
     "password_reset": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
     "password_reset_done": ("get", {}, {ANON: 200, MEMBER: 200, OTHER: 200, ADMIN: 200}),
@@ -91,7 +96,9 @@ def test_status_for_each_role(client, assessment, bank, council, other_council, 
         OTHER: other_council.officer,
         ADMIN: platform_admin,
     }[role]
-    if user is not None:
+    if role == ADMIN:
+        sign_in_with_code(client, user)  # platform administrators must use two-factor authentication
+    elif user is not None:
         client.force_login(user)
     answer = AnswerFactory(assessment=assessment, question=bank.questions[0], level=3)
     item = EvidenceItemFactory(answer=answer)
