@@ -45,6 +45,7 @@ def test_a_platform_administrator_must_set_up_an_app_before_anything_else(client
     assert response.url.startswith(reverse("two_factor_setup")) and "next=/admin/" in response.url
     page = client.get(response.url).content.decode()
     assert "You must sign in with a code from an authenticator app" in page
+    assert "Administration" not in page and "Sign out" in page  # only signing out is offered meanwhile
 
     wrong = client.post(reverse("two_factor_setup"), {"code": "000000"})
     assert "The code is not right" in wrong.content.decode()
