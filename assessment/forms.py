@@ -339,7 +339,7 @@ class GovukDateField(DateInputField):
     def compress(self, data_list):
         try:
             return super().compress(data_list)
-        except ValidationError as error:
+        except (ValidationError, OverflowError) as error:  # OverflowError: a year too large for Python's int
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 

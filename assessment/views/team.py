@@ -75,6 +75,7 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_invite": can_invite,
             "form": form,
         },
+        status=400 if form.errors else 200,
     )
 
 
