@@ -30,6 +30,7 @@ from assessment.models import (
     Question,
     QuestionBank,
     Recommendation,
+    SingleSignOn,
     Source,
     SupportEvent,
     Theme,
@@ -97,6 +98,43 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
+class SingleSignOnForm(forms.ModelForm):
+    """The client secret is written, never shown: leave it blank to keep the one saved."""
+
+    client_secret = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="The client secret the provider gave. Leave blank to keep the one already saved.",
+    )
+
+    class Meta:
+        model = SingleSignOn
+        fields = ["issuer", "client_id", "client_secret", "email_domains", "is_enabled"]
+
+    def clean_client_secret(self) -> str:
+        secret = self.cleaned_data.get("client_secret", "")
+        if secret:
+            return secret
+        if self.instance.pk and self.instance.client_secret:
+            return self.instance.client_secret
+        raise ValidationError("Enter the client secret")
+
+    def has_changed(self) -> bool:
+        # An empty secret field on a saved set-up means "keep it", not a change.
+        return any(name != "client_secret" or self["client_secret"].data for name in self.changed_data)
+
+
+class SingleSignOnInline(admin.StackedInline):
+    """The council's own identity provider (OpenID Connect). docs/security.md says how to register the
+    service with Microsoft Entra ID, Google Workspace or another provider."""
+
+    model = SingleSignOn
+    form = SingleSignOnForm
+    max_num = 1
+    can_delete = True
+
+
 class FirstAdministratorForm(forms.Form):
     email = forms.EmailField(
         label="Email address of the council's organisation administrator",
@@ -117,7 +155,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "council_type", "nation", "region"]
     list_filter = ["council_type", "nation"]
     search_fields = ["name"]
-    inlines = [MembershipInline]
+    inlines = [SingleSignOnInline, MembershipInline]
     change_form_template = "admin/assessment/organisation/change_form.html"
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -134,6 +172,22 @@ class OrganisationAdmin(admin.ModelAdmin):
                 kind=SupportEvent.Kind.DETAILS_CHANGED,
                 detail=f"Changed {changed}",
             )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is SingleSignOn and (
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+        ):
+            if formset.deleted_objects:
+                detail = "Turned off single sign-on"
+            else:
+                fields = {name for _, names in formset.changed_objects for name in names} or {"issuer", "client_id"}
+                labels = [str(formset.form.base_fields[name].label or name).lower() for name in sorted(fields)]
+                detail = f"Set up single sign-on ({', '.join(labels)})"
+            support_event_record(
+                organisation=form.instance, actor=request.user, kind=SupportEvent.Kind.SINGLE_SIGN_ON_CHANGED,
+                detail=detail,
+            )  # fmt: skip
 
     def get_urls(self):
         return [

@@ -48,6 +48,27 @@ class SignInForm(AuthenticationForm):
         )
 
 
+class SingleSignOnForm(forms.Form):
+    """The first step of signing in with a council's own account: which council, told by the email domain."""
+
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@council.gov.uk",
+            "max_length": f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("email"), Button("submit", "Continue"))
+
+
 class GovukPasswordResetForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,3 +101,16 @@ def empty_cache():
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; the tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Provider (django-oauth-toolkit) on loopback, for the single sign-on tests."""
+    from tests.oidc_provider import provider_start
+
+    provider = provider_start(
+        ["http://testserver/accounts/single-sign-on/callback/"], tmp_path_factory.mktemp("oidc-provider")
+    )
+    yield provider
+    provider.process.terminate()
+    provider.process.wait(timeout=10)

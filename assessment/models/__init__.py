@@ -12,7 +12,7 @@ from .assessments import (
     ThemeTarget,
 )
 from .levels import LEVELS, NOT_APPLICABLE, MaturityLevel, level_decode, level_encode
-from .organisations import Invitation, Membership, Organisation, SupportEvent
+from .organisations import Invitation, Membership, Organisation, SingleSignOn, SingleSignOnIdentity, SupportEvent
 from .question_banks import (
     COUNCIL_TYPE_VALUES,
     SHORT_TITLE_MAX_LENGTH,
@@ -28,6 +28,8 @@ from .users import EMAIL_MAX_LENGTH, User
 
 __all__ = [
     "Action",
+    "SingleSignOn",
+    "SingleSignOnIdentity",
     "AssessmentEvent",
     "EvidenceItem",
     "Invitation",

@@ -10,6 +10,7 @@ from assessment import selectors
 from assessment.forms import AcceptInvitationForm, InviteForm, RequireTwoFactorForm, form_add_service_errors
 from assessment.models import Membership, Organisation, User
 from assessment.services.permissions import Can, allowed, require
+from assessment.services.single_sign_on import single_sign_on_enabled
 from assessment.services.teams import (
     invitation_accept,
     invitation_create,
@@ -19,6 +20,7 @@ from assessment.services.teams import (
     membership_remove,
 )
 from assessment.views import AuthenticatedHttpRequest
+from assessment.views.single_sign_on import allow_forms_to_identity_providers
 
 
 def _organisation_for(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
@@ -69,6 +71,7 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "members": selectors.council_members(organisation=organisation),
             "invitations": selectors.pending_invitations(organisation=organisation) if can_invite else [],
             "support_events": selectors.support_events(organisation=organisation),
+            "single_sign_on": single_sign_on_enabled(organisation) if is_admin else None,
             "two_factor_form": RequireTwoFactorForm(initial={"required": organisation.requires_two_factor}),
             "roles": Membership.Role.choices,
             "is_admin": is_admin,
@@ -119,7 +122,12 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "team/invitation_invalid.html", status=404)
     has_account = User.objects.filter(email__iexact=invitation.email).exists()
     form = AcceptInvitationForm(request.POST if request.method == "POST" and not has_account else None)
-    context = {"invitation": invitation, "has_account": has_account, "form": form}
+    context = {
+        "invitation": invitation,
+        "has_account": has_account,
+        "form": form,
+        "single_sign_on": single_sign_on_enabled(invitation.organisation),
+    }
     if request.method == "POST":
         try:
             if request.user.is_authenticated:
@@ -142,4 +150,5 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "team/invitation_accept.html", context, status=400)
         messages.success(request, f"You have joined {invitation.organisation.name}.")
         return redirect("dashboard")
-    return render(request, "team/invitation_accept.html", context)
+    response = render(request, "team/invitation_accept.html", context)
+    return allow_forms_to_identity_providers(response) if context["single_sign_on"] else response

@@ -96,6 +96,7 @@ def test_the_admin_cannot_add_anyone_to_a_council_but_its_changes_are_shown_to_t
         "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
         "memberships-0-user": platform_admin.pk, "memberships-0-role": "lead",
         "memberships-0-organisation": organisation.pk,
+        "single_sign_on-TOTAL_FORMS": "0", "single_sign_on-INITIAL_FORMS": "0",
     })  # fmt: skip
     assert response.status_code == 302
     assert set(Membership.objects.values_list("pk", flat=True)) == members_before

@@ -51,6 +51,8 @@ SWEEP = {
     "sector": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
     "sector_csv": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
     "login": ("get", {}, {ANON: 200, MEMBER: 302, OTHER: 302, ADMIN: 302}),
+    "sso_start": ("get", {}, {ANON: 200, MEMBER: 302, OTHER: 302, ADMIN: 302}),
+    "sso_callback": ("get", {}, {ANON: 403, MEMBER: 403, OTHER: 403, ADMIN: 403}),
     "admin_sign_in": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 302}),
     "session_keep_alive": ("post", {}, {ANON: 302, MEMBER: 200, OTHER: 200, ADMIN: 200}),
     "two_factor_verify": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 302}),
