@@ -52,6 +52,7 @@ run: $(VENV)/.installed-run assets ## Run the service locally on SQLite with dem
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  The service is at http://$(HOST):$(PORT)/ (stop it with Ctrl+C)"
+	@echo "  Background tasks (rendering reports) run inline in each request here, with no worker (TASKS_INLINE)."
 	@echo ""
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

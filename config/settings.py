@@ -46,8 +46,22 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "assessment",
 ]
+
+# Background tasks (rendering reports ahead): Django's tasks framework with django-tasks-db's queue in the
+# database, run by `manage.py db_worker` processes on any number of machines. TASKS_INLINE=true runs each task
+# in the request that enqueues it instead, with no worker: the embedded default (`make run`) and the tests.
+TASKS_INLINE = env.bool("TASKS_INLINE", default=DEBUG)
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TASKS_INLINE
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

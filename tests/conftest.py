@@ -114,3 +114,28 @@ def oidc_provider(tmp_path_factory):
     yield provider
     provider.process.terminate()
     provider.process.wait(timeout=10)
+
+
+def _task_backends_reset():
+    """Django's task backends are read from settings once; make them read them again."""
+    from django.tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
+    for alias in ("default",):
+        if hasattr(task_backends._connections, alias):
+            delattr(task_backends._connections, alias)
+
+
+@pytest.fixture
+def task_queue(settings, monkeypatch):
+    """Tasks queued in the database for a worker, as in production, instead of run inline as in the other
+    tests. Calling the fixture's value runs what is queued, with `manage.py db_worker` itself."""
+    from django_tasks_db.management.commands import db_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    # The worker closes connections it thinks are stale; the test's own connection holds its transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    _task_backends_reset()
+    yield lambda: call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+    _task_backends_reset()

@@ -24,10 +24,12 @@ from .question_banks import (
     Source,
     Theme,
 )
+from .reports import ReportFile
 from .users import EMAIL_MAX_LENGTH, User
 
 __all__ = [
     "Action",
+    "ReportFile",
     "SingleSignOn",
     "SingleSignOnIdentity",
     "AssessmentEvent",

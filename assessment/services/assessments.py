@@ -24,6 +24,7 @@ from assessment.models import (
 from assessment.selectors import ThemeProgress, assessment_structure
 from assessment.services.periods import period_is_valid
 from assessment.services.permissions import Can, require
+from assessment.services.report_files import reports_prepare
 from assessment.services.reviews import on_submitted
 
 
@@ -212,6 +213,7 @@ def assessment_submit(*, assessment: Assessment, user: User, replies: dict[int, 
     locked.submitted_by = user
     locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     on_submitted(assessment=locked, user=user)
+    reports_prepare(assessment=locked)
     return locked
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,7 +33,6 @@ from assessment.models import (
 from assessment.selectors import (
     AssessmentStructure,
     ThemeProgress,
-    assessment_structure,
     scoring_input_for_assessment,
 )
 from assessment.services.benchmarks import (
@@ -393,7 +391,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
 
 logger = logging.getLogger(__name__)
 
-# Bump when the report's layout changes, so cached reports are rendered afresh.
+# Bump when the report's layout changes, so stored reports are rendered afresh.
 REPORT_LAYOUT_VERSION = 4
 REPORT_BASE_URL = "file:///"
 STATIC_PREFIX = "file:///static/"
@@ -472,7 +470,7 @@ def report_pdf_render(
         return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def report_cache_key(assessment: Assessment, *, include_evidence: bool = False) -> str:
+def report_fingerprint(assessment: Assessment, *, include_evidence: bool = False) -> str:
     """Changes with the assessment (a target, evidence item, action or status change moves `updated_at`), with
     its answers (each save moves the answer's version), and with the latest stored score on its bank version,
     since another council's submission moves the benchmarks."""
@@ -485,24 +483,3 @@ def report_cache_key(assessment: Assessment, *, include_evidence: bool = False) 
         f"report-pdf:{assessment.pk}:{assessment.updated_at.timestamp()}:{answers['count']}.{answers['versions']}:"
         f"{latest_scores}:{variant}:{REPORT_LAYOUT_VERSION}"
     )
-
-
-def report_pdf_for_assessment(*, assessment: Assessment, include_evidence: bool = False) -> bytes:
-    """The report for an assessment as it is now: from the cache when nothing has changed since it was last
-    rendered (any saved answer or target moves `updated_at`), otherwise rendered and cached."""
-    key = report_cache_key(assessment, include_evidence=include_evidence)
-    pdf = _cache_call(cache.get, key)
-    if pdf is None:
-        results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
-        pdf = report_pdf_render(results=results, include_evidence=include_evidence)
-        _cache_call(cache.set, key, pdf, timeout=60 * 60 * 24 * 7)
-    return pdf
-
-
-def _cache_call(method, *args, **kwargs):
-    """The cache only saves time: if it is unreachable (Redis down, say), render without it."""
-    try:
-        return method(*args, **kwargs)
-    except Exception:  # the backend's own connection errors, which vary by backend
-        logger.warning("The cache is unavailable, so the report is rendered without it", exc_info=True)
-        return None

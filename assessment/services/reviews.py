@@ -12,6 +12,7 @@ from assessment.models import Assessment, AssessmentEvent, Theme, ThemeReview, U
 from assessment.selectors import assessment_structure, scoring_input_for_assessment
 from assessment.services.benchmarks import score_records_store
 from assessment.services.permissions import Can, require
+from assessment.services.report_files import reports_prepare
 from assessment.services.scoring import score_assessment
 
 
@@ -108,6 +109,7 @@ def assessment_sign_off(*, assessment: Assessment, lead: User, without_review: b
     note = f"Signed off without reviewing: {', '.join(t.title for t in unreviewed)}" if unreviewed else ""
     AssessmentEvent.objects.create(assessment=locked, kind=AssessmentEvent.Kind.SIGNED_OFF, actor=lead, note=note)
     _store_scores(locked)
+    reports_prepare(assessment=locked)
     return locked
 
 

@@ -8,11 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from assessment import selectors
 from assessment.forms import TargetChoice, TargetsForm
+from assessment.models import ReportFile
 from assessment.services.assessments import question_targets_set, theme_targets_set
 from assessment.services.benchmarks import peer_group_minimum
 from assessment.services.exports import EXPORT_KINDS, table_for, to_csv, to_xlsx
 from assessment.services.permissions import Can, allowed, require
-from assessment.services.reports import report_filename, report_pdf_for_assessment, results_build
+from assessment.services.report_files import report_file_request
+from assessment.services.reports import report_filename, results_build
 from assessment.templatetags.maturity import basis
 from assessment.views import AuthenticatedHttpRequest
 
@@ -40,14 +42,34 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @login_required
 def assessment_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The PDF at once when it is ready (it is rendered in the background, usually ahead of time); otherwise a
+    page that shows it is being prepared and offers it when it is."""
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     include_evidence = request.GET.get("evidence") == "1"
-    pdf = report_pdf_for_assessment(assessment=assessment, include_evidence=include_evidence)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{report_filename(assessment, include_evidence=include_evidence)}"'
+    retry = request.GET.get("retry") == "1"
+    report = report_file_request(assessment=assessment, include_evidence=include_evidence, retry=retry)
+    if report.status == ReportFile.Status.READY and report.pdf is not None:
+        response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{report_filename(assessment, include_evidence=include_evidence)}"'
+        )
+        return response
+    failed = report.status == ReportFile.Status.FAILED
+    report_url = reverse("assessment_report_pdf", kwargs={"pk": assessment.pk}) + (
+        "?evidence=1" if include_evidence else ""
     )
-    return response
+    return render(
+        request,
+        "reports/preparing.html",
+        {
+            "assessment": assessment,
+            "report_url": report_url,
+            "retry_url": report_url + ("&" if include_evidence else "?") + "retry=1",
+            "failed": failed,
+            "include_evidence": include_evidence,
+        },
+        status=503 if failed else 202,
+    )
 
 
 EXPORT_TYPES = {

@@ -11,13 +11,10 @@ from django.utils import timezone
 
 from assessment.models import Action, Answer, Assessment, Organisation, Question
 from assessment.selectors import assessment_structure
-from assessment.services import reports
-from assessment.services.assessments import AnswerChange, answers_save
 from assessment.services.reports import (
     ReportFetchRefused,
     ReportURLFetcher,
     report_filename,
-    report_pdf_for_assessment,
     report_pdf_render,
     results_build,
 )
@@ -141,37 +138,6 @@ def test_download_names():
     council.period = "2026/27"
     assert report_filename(council) == "exampleshire-county-council-digital-maturity-2026-27.pdf"
     assert report_filename(council, include_evidence=True).endswith("2026-27-with-evidence.pdf")
-
-
-def test_an_unchanged_assessment_is_not_rendered_twice_and_a_change_renders_afresh(answered, bank, council):
-    with mock.patch.object(reports, "report_pdf_render", wraps=reports.report_pdf_render) as rendered:
-        first = report_pdf_for_assessment(assessment=answered)
-        answered.refresh_from_db()
-        second = report_pdf_for_assessment(assessment=answered)
-        assert rendered.call_count == 1 and first == second
-        report_pdf_for_assessment(assessment=answered, include_evidence=True)
-        assert rendered.call_count == 2  # the version with the evidence annex is a different report
-
-        answer = Answer.objects.get(assessment=answered, question=bank.questions[0])
-        change = AnswerChange(question=bank.questions[0], level=5, not_applicable=False, evidence="New policy",
-                              expected_version=answer.version)  # fmt: skip
-        answers_save(assessment=answered, user=council.officer, changes=[change])
-        answered.refresh_from_db()
-        report_pdf_for_assessment(assessment=answered)
-        assert rendered.call_count == 3
-
-
-def test_another_councils_submission_renders_the_report_afresh(answered, bank):
-    from assessment.services.benchmarks import score_records_store
-    from tests.factories import AssessmentFactory
-    from tests.services.test_benchmarks import scores
-
-    with mock.patch.object(reports, "report_pdf_render", wraps=reports.report_pdf_render) as rendered:
-        report_pdf_for_assessment(assessment=answered)
-        peer = AssessmentFactory(bank_version=bank.version, status="submitted", submitted_at="2026-01-01T00:00Z")
-        score_records_store(assessment=peer, scores=scores(3.0, 3.0, 3.0))  # the benchmarks may have moved
-        report_pdf_for_assessment(assessment=answered)
-        assert rendered.call_count == 2
 
 
 # The full bank, as a council would download it ------------------------------------------------------------

@@ -99,7 +99,7 @@ class Command(BaseCommand):
         levels = itertools.cycle("12345")
         autosave_url = reverse("answer_autosave", kwargs={"pk": assessment.pk})
         paths = [
-            ("Floor: /healthz (one SELECT 1)", lambda: client.get(reverse("healthz")), ""),
+            ("Floor: /healthz (a SELECT 1 and a cache read)", lambda: client.get(reverse("healthz")), ""),
             ("Task list", lambda: client.get(reverse("assessment_task_list", kwargs={"pk": assessment.pk})), ""),
             (
                 f"Theme page ({theme.questions.count()} questions)",

@@ -1,0 +1,11 @@
+"""Background tasks (Django's tasks framework). Each is a thin wrapper round a service, so that what it does
+can be called and tested directly."""
+
+from django.tasks import task
+
+from assessment.services.report_files import report_file_render
+
+
+@task()
+def report_render_task(*, report_id: int, fingerprint: str) -> None:
+    report_file_render(report_id=report_id, fingerprint=fingerprint)
