@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export CHROMIUM
 
-.PHONY: help run test lint bench assets clean check-python
+.PHONY: help run test lint bench loadtest assets clean check-python
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ lint: $(VENV)/.installed-test ## Check style, formatting (ruff) and types (mypy 
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/mypy assessment config
+
+loadtest: $(VENV)/.installed-test assets ## Officers saving at once against gunicorn on PostgreSQL and Redis, a worker killed part way (LOADTEST_ARGS="--database sqlite --officers 10" for the embedded default)
+	$(BIN)/python -m tests.load.run $(LOADTEST_ARGS)
 
 bench: $(VENV)/.installed-test assets ## Print speed and memory figures (scoring, results page, PDF) on a throwaway database
 	@rm -f .bench.sqlite3
