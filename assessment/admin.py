@@ -24,6 +24,7 @@ from assessment.models import (
     EMAIL_MAX_LENGTH,
     Assessment,
     BankVersion,
+    Invitation,
     LevelDescriptor,
     Membership,
     Organisation,
@@ -52,7 +53,7 @@ from assessment.services.question_banks import (
     bank_version_serialise,
     question_bank_import,
 )
-from assessment.services.teams import invitation_create_first_administrator, invitation_email_send, support_event_record
+from assessment.services.teams import invitation_create_first_administrator, invitation_link_new, support_event_record
 
 
 class UserChangeForm(BaseUserChangeForm):
@@ -206,20 +207,20 @@ class OrganisationAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             email = form.cleaned_data["email"]
             try:
-                link = invitation_create_first_administrator(
+                invitation = invitation_create_first_administrator(
                     organisation=organisation, invited_by=user, email=email,
                     base_url=request.build_absolute_uri("/"),
                 )  # fmt: skip
             except ValidationError as error:
                 form_add_service_errors(form, error)
             else:
-                sent = invitation_email_send(
-                    organisation=organisation, invited_by=user, email=email,
-                    role=Membership.Role.ORGANISATION_ADMIN, link=link,
-                )  # fmt: skip
-                if sent:
+                invitation.refresh_from_db(fields=["email_status"])  # sent already where tasks run inline
+                if invitation.email_status == Invitation.Email.SENT:
                     messages.success(request, f"An invitation has been emailed to {email}.")
+                elif invitation.email_status == Invitation.Email.SENDING:
+                    messages.success(request, f"An invitation is being emailed to {email}.")
                 else:
+                    link = invitation_link_new(invitation=invitation, base_url=request.build_absolute_uri("/"))
                     messages.warning(
                         request, f"The invitation was created but the email could not be sent. Send this link to "
                         f"{email} yourself; it works once and expires in 7 days: {link}",

@@ -57,6 +57,7 @@ urlpatterns = [
     path("councils/<int:pk>/two-factor/", two_factor.organisation_two_factor, name="organisation_two_factor"),
     path("councils/<int:pk>/team/<int:membership_pk>/role/", team.member_role, name="member_role"),
     path("councils/<int:pk>/team/<int:membership_pk>/remove/", team.member_remove, name="member_remove"),
+    path("councils/<int:pk>/invitations/<int:invitation_pk>/resend/", team.invitation_resend, name="invitation_resend"),
     path("invitations/<str:token>/", team.invitation_accept_view, name="invitation_accept"),
     path("sector/", sector.sector_view, name="sector"),
     path("sector/medians.csv", sector.sector_csv, name="sector_csv"),

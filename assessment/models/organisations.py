@@ -85,8 +85,17 @@ class Membership(models.Model):
         return f"{self.user} ({self.get_role_display()}, {self.organisation})"
 
 
+class InvitationEmail(models.TextChoices):
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+
+
 class Invitation(models.Model):
-    """An invitation to join a council. The link works once and expires; only a hash of its token is stored."""
+    """An invitation to join a council. The link works once and expires; only a hash of its token is stored.
+    Each time the invitation is emailed it gets a new link, so a link exists only in the email it went out in."""
+
+    Email = InvitationEmail
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(max_length=EMAIL_MAX_LENGTH)
@@ -96,11 +105,17 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    email_status = models.CharField(max_length=16, choices=InvitationEmail.choices, default=InvitationEmail.SENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(role__in=[r.value for r in Role]), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(email_status__in=InvitationEmail.values), name="invitation_email_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.tasks import default_task_backend
-from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
+
+from assessment.services.queue import tasks_run_inline
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def dependencies_check() -> dict[str, str]:
     except Exception:  # each cache backend raises its own connection errors
         logger.warning("Health check: the cache did not answer", exc_info=True)
         states["cache"] = "unavailable: reports and pages work, more slowly; rate limits are not shared"
-    if not isinstance(default_task_backend, ImmediateBackend):
+    if not tasks_run_inline():
         from django_tasks_db.models import DBTaskResult
 
         waiting = DBTaskResult.objects.ready().filter(enqueued_at__lt=timezone.now() - TASK_QUEUE_PATIENCE).count()

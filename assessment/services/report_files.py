@@ -11,12 +11,11 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.tasks import default_task_backend
-from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
 from assessment.models import Assessment, ReportFile
 from assessment.selectors import assessment_structure
+from assessment.services.queue import tasks_run_inline
 from assessment.services.reports import report_fingerprint, report_pdf_render, results_build
 
 logger = logging.getLogger(__name__)
@@ -87,5 +86,5 @@ def reports_prepare(*, assessment: Assessment) -> None:
     """Queue the report's render as part of a submission or sign-off (in its transaction), so that it is ready
     before anyone asks. Only where a worker renders it: with tasks run inline, rendering ahead would only hold
     up the person submitting, and the download renders it when asked."""
-    if not isinstance(default_task_backend, ImmediateBackend):
+    if not tasks_run_inline():
         report_file_request(assessment=assessment)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessment.models import EMAIL_MAX_LENGTH, Invitation, Membership, Organisation, SupportEvent, User
 from assessment.services.permissions import Can, require
+from assessment.services.queue import tasks_run_inline
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +28,11 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic
-def invitation_create(*, organisation: Organisation, invited_by: User, email: str, role: str, base_url: str) -> str:
-    """Invite someone. Returns the link; only a hash of its token is kept. The email is sent by
-    `invitation_email_send` once this transaction has committed, so a failing mail server cannot undo the
-    invitation, and an invitation that was rolled back is never emailed.
+def invitation_create(
+    *, organisation: Organisation, invited_by: User, email: str, role: str, base_url: str
+) -> Invitation:
+    """Invite someone, and queue the email with the link (sent once this transaction has committed, so a
+    failing mail server cannot undo the invitation, and an invitation rolled back is never emailed).
 
     Organisation administrators invite anyone; leads invite officers and leads, so that nobody can make
     someone an administrator without being one."""
@@ -43,7 +45,7 @@ def invitation_create(*, organisation: Organisation, invited_by: User, email: st
 @transaction.atomic
 def invitation_create_first_administrator(
     *, organisation: Organisation, invited_by: User, email: str, base_url: str
-) -> str:
+) -> Invitation:
     """A platform administrator invites a council's first organisation administrator, who then invites
     everyone else. Only while the council has no administrator (from then on its own administrators decide
     who joins), and recorded on the council's team page."""
@@ -56,7 +58,7 @@ def invitation_create_first_administrator(
         )
     if User.objects.filter(email__iexact=email.strip(), is_staff=True).exists():
         raise ValidationError({"email": "Platform administrators cannot be members of a council"})
-    link = _invitation_new(
+    invitation = _invitation_new(
         organisation=organisation,
         invited_by=invited_by,
         email=email,
@@ -67,7 +69,7 @@ def invitation_create_first_administrator(
         organisation=organisation, actor=invited_by, kind=SupportEvent.Kind.ADMINISTRATOR_INVITED,
         detail=email.strip().lower(),
     )  # fmt: skip
-    return link
+    return invitation
 
 
 def support_event_record(*, organisation: Organisation, actor: User, kind: str, detail: str = "") -> SupportEvent:
@@ -75,7 +77,9 @@ def support_event_record(*, organisation: Organisation, actor: User, kind: str, 
     return SupportEvent.objects.create(organisation=organisation, actor=actor, kind=kind, detail=detail[:500])
 
 
-def _invitation_new(*, organisation: Organisation, invited_by: User, email: str, role: str, base_url: str) -> str:
+def _invitation_new(
+    *, organisation: Organisation, invited_by: User, email: str, role: str, base_url: str
+) -> Invitation:
     email = email.strip().lower()
     if not email or len(email) > EMAIL_MAX_LENGTH:
         raise ValidationError({"email": f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer"})
@@ -83,26 +87,102 @@ def _invitation_new(*, organisation: Organisation, invited_by: User, email: str,
         raise ValidationError({"role": "Choose a role"})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
-    token = secrets.token_urlsafe(32)
-    Invitation.objects.create(
+    invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         role=role,
-        token_hash=_hash(token),
+        token_hash=_hash(secrets.token_urlsafe(32)),  # replaced by the link that is emailed
         invited_by=invited_by,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
+    _email_queue(invitation=invitation, base_url=base_url)
+    return invitation
+
+
+def invitation_link_new(*, invitation: Invitation, base_url: str) -> str:
+    """A new link for the invitation, which replaces any earlier one (only a hash of its token is kept)."""
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=_hash(token))
     return base_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
 
 
-def invitation_email_send(*, organisation: Organisation, invited_by: User, email: str, role: str, link: str) -> bool:
-    """Email an invitation link. False (and logged) when the mail server cannot be reached: the invitation
-    stands, and the person inviting is told so they can send the link themselves."""
+@transaction.atomic
+def invitation_link_for_inviter(*, invitation: Invitation, user: User, base_url: str) -> str:
+    """A new link for the person inviting to send themselves, when email does not reach the invitee. Any link
+    emailed before stops working."""
+    require(user=user, organisation=invitation.organisation, action=Can.INVITE)
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at or locked.expires_at <= timezone.now():
+        raise ValidationError("This invitation has been accepted or has expired. Invite them again instead.")
+    return invitation_link_new(invitation=locked, base_url=base_url)
+
+
+@transaction.atomic
+def invitation_email_resend(*, invitation: Invitation, user: User, base_url: str) -> Invitation:
+    """Email a pending invitation again, with a new link, for example after the mail server was down."""
+    require(user=user, organisation=invitation.organisation, action=Can.INVITE)
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at or locked.expires_at <= timezone.now():
+        raise ValidationError("This invitation has been accepted or has expired. Invite them again instead.")
+    locked.email_status, locked.email_attempts = Invitation.Email.SENDING, 0
+    locked.save(update_fields=["email_status", "email_attempts"])
+    _email_queue(invitation=locked, base_url=base_url)
+    return locked
+
+
+def _email_queue(*, invitation: Invitation, base_url: str) -> None:
+    from assessment.tasks import invitation_email_task
+
+    # After commit: the queue may be the database (the task row then commits with the invitation anyway), or
+    # inline, where sending inside the transaction would hold it open for the mail server.
+    transaction.on_commit(
+        lambda: invitation_email_task.enqueue(invitation_id=invitation.pk, base_url=base_url), robust=True
+    )
+
+
+# A failed send is tried again after 1, 2, 4 and 8 minutes, where a worker runs the queue.
+EMAIL_ATTEMPTS = 5
+
+
+def invitation_email_deliver(*, invitation_id: int, base_url: str) -> None:
+    """Email a pending invitation with a new link. Records whether it went; a failure (the mail server down)
+    is tried again later, with backoff, where tasks run on a worker, and otherwise shown on the team page with
+    "Send again"."""
+    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
+    if invitation is None or invitation.accepted_at or invitation.expires_at <= timezone.now():
+        return
+    link = invitation_link_new(invitation=invitation, base_url=base_url)
+    sent = invitation_email_send(
+        organisation=invitation.organisation, invited_by=invitation.invited_by, email=invitation.email,
+        role=invitation.role, link=link,
+    )  # fmt: skip
+    attempts = invitation.email_attempts + 1
+    if sent:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            email_status=Invitation.Email.SENT, email_attempts=attempts, emailed_at=timezone.now()
+        )
+        return
+    retry = attempts < EMAIL_ATTEMPTS and not tasks_run_inline()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        email_status=Invitation.Email.SENDING if retry else Invitation.Email.FAILED, email_attempts=attempts
+    )
+    if retry:
+        from assessment.tasks import invitation_email_task
+
+        later = timezone.now() + timedelta(minutes=2 ** (attempts - 1))
+        invitation_email_task.using(run_after=later).enqueue(invitation_id=invitation.pk, base_url=base_url)
+
+
+def invitation_email_send(
+    *, organisation: Organisation, invited_by: User | None, email: str, role: str, link: str
+) -> bool:
+    """Email an invitation link. False (and logged) when the mail server cannot be reached."""
+    inviter = invited_by.get_full_name() if invited_by else "Your council"
     try:
         send_mail(
             subject=f"You are invited to {organisation.name}'s digital maturity assessment",
             message=(
-                f"{invited_by.get_full_name()} has invited you to join {organisation.name} on the council digital "
+                f"{inviter} has invited you to join {organisation.name} on the council digital "
                 f"maturity self-assessment as {Membership.Role(role).label.lower()}.\n\n"
                 f"Accept the invitation with this link. It works once and expires in 7 days:\n\n{link}\n"
             ),

@@ -4,18 +4,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import dateformat
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
 from assessment.forms import AcceptInvitationForm, InviteForm, RequireTwoFactorForm, form_add_service_errors
-from assessment.models import Membership, Organisation, User
+from assessment.models import Invitation, Membership, Organisation, User
 from assessment.services.permissions import Can, allowed, require
 from assessment.services.single_sign_on import single_sign_on_enabled
 from assessment.services.teams import (
     invitation_accept,
     invitation_create,
-    invitation_email_send,
+    invitation_email_resend,
     invitation_get,
+    invitation_link_for_inviter,
     membership_change_role,
     membership_remove,
 )
@@ -39,7 +41,7 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             email, role = form.cleaned_data["email"], form.cleaned_data["role"]
             try:
-                link = invitation_create(
+                invitation = invitation_create(
                     organisation=organisation,
                     invited_by=request.user,
                     email=email,
@@ -51,17 +53,7 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     form, error if isinstance(error, ValidationError) else ValidationError(str(error))
                 )
             else:
-                sent = invitation_email_send(
-                    organisation=organisation, invited_by=request.user, email=email, role=role, link=link
-                )
-                if sent:
-                    messages.success(request, f"An invitation has been emailed to {email}.")
-                else:
-                    messages.warning(
-                        request,
-                        f"The invitation for {email} was created, but the email could not be sent. Send them "
-                        f"this link yourself; it works once and expires in 7 days: {link}",
-                    )
+                _say_how_the_email_went(request, invitation)
                 return redirect("team", pk=organisation.pk)
     return render(
         request,
@@ -80,6 +72,44 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _say_how_the_email_went(request: HttpRequest, invitation: Invitation) -> None:
+    invitation.refresh_from_db(fields=["email_status"])  # sent already where tasks run inline
+    email = invitation.email
+    if invitation.email_status == Invitation.Email.SENT:
+        messages.success(request, f"An invitation has been emailed to {email}.")
+    elif invitation.email_status == Invitation.Email.FAILED:
+        messages.warning(
+            request,
+            f"The invitation for {email} is saved, but the email could not be sent. Send it again from the list "
+            "of invitations below, or get a link there to send them yourself.",
+        )
+    else:
+        messages.success(request, f"An invitation is being emailed to {email}. The list below says when it has gone.")
+
+
+@login_required
+@require_POST
+def invitation_resend(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """ "Send again", or "Get a link to send yourself" (a new link, shown once), for a pending invitation."""
+    organisation = _organisation_for(request, pk)
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=organisation)
+    base_url = request.build_absolute_uri("/")
+    try:
+        if request.POST.get("how") == "link":
+            link = invitation_link_for_inviter(invitation=invitation, user=request.user, base_url=base_url)
+            messages.info(
+                request,
+                f"Send {invitation.email} this link yourself. It works once and expires on "
+                f"{dateformat.format(invitation.expires_at, 'j F Y')}; any link emailed before no longer works: {link}",
+            )
+        else:
+            invitation = invitation_email_resend(invitation=invitation, user=request.user, base_url=base_url)
+            _say_how_the_email_went(request, invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("team", pk=organisation.pk)
 
 
 @login_required

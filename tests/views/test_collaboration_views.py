@@ -15,11 +15,12 @@ from tests.two_factor import sign_in_with_code
 pytestmark = pytest.mark.django_db
 
 
-def test_an_administrator_invites_and_the_invitee_joins(client, council):
+def test_an_administrator_invites_and_the_invitee_joins(client, council, django_capture_on_commit_callbacks):
     admin = MembershipFactory(organisation=council.organisation, role=Membership.Role.ORGANISATION_ADMIN).user
     sign_in_with_code(client, admin)
     url = reverse("team", kwargs={"pk": council.organisation.pk})
-    response = client.post(url, {"email": "newbie@council.example", "role": "officer"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "newbie@council.example", "role": "officer"})
     assert response.url == url
     assert "Invitations not yet accepted" in client.get(url).content.decode()
     link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[0].body).group(0)

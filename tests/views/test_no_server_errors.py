@@ -80,28 +80,6 @@ def test_the_report_downloads_when_the_cache_is_unreachable(client, settings, as
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
-def test_an_invitation_is_kept_when_the_mail_server_is_down(client, settings, council):
-    from tests.factories import MembershipFactory
-
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
-        }
-    }
-    admin = MembershipFactory(organisation=council.organisation, role="organisation_admin").user
-    sign_in_with_code(client, admin)
-    response = client.post(
-        reverse("team", kwargs={"pk": council.organisation.pk}),
-        {"email": "new.officer@council.example", "role": "officer"},
-        follow=True,
-    )
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "the email could not be sent" in page and "/invitations/" in page
-    assert Invitation.objects.filter(email="new.officer@council.example").exists()
-
-
 @pytest.mark.parametrize("email_url", ["consolemail://", "smtp://localhost:25"])
 def test_every_email_url_gives_a_backend_that_can_be_built(email_url):
     script = (

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessment.middleware import SIGNED_IN_AT
 from assessment.models import Invitation, Membership
-from assessment.services.teams import invitation_create
+from assessment.services.teams import invitation_create, invitation_link_new
 from tests.factories import PASSWORD, MembershipFactory
 
 
@@ -69,10 +69,11 @@ def test_password_reset_requests_are_limited_per_email_address(client, settings,
 )
 def test_weak_passwords_are_refused_when_accepting_an_invitation(client, council, password):
     admin = MembershipFactory(organisation=council.organisation, role="organisation_admin").user
-    link = invitation_create(
+    invitation = invitation_create(
         organisation=council.organisation, invited_by=admin, email="invitee@council.example", role="officer",
         base_url="http://testserver/",
     )  # fmt: skip
+    link = invitation_link_new(invitation=invitation, base_url="http://testserver/")
     path = link.removeprefix("http://testserver")
     response = client.post(path, {"full_name": "Pat Invitee", "password1": password, "password2": password})
     assert response.status_code == 400

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Invitation, Membership, SingleSignOn, SingleSignOnIdentity, SupportEvent, User
-from assessment.services.teams import invitation_create
+from assessment.services.teams import invitation_create, invitation_link_new
 from tests.factories import MembershipFactory, UserFactory
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, provider_sign_in
 from tests.two_factor import sign_in_with_code
@@ -215,10 +215,11 @@ def test_a_turned_off_single_sign_on_is_not_offered(client, sso):
 
 
 def test_an_invited_person_accepts_with_their_council_account_from_the_invitation_page(client, sso, council):
-    link = invitation_create(
+    invitation = invitation_create(
         organisation=council.organisation, invited_by=council.lead, email="invited.lead@partner.example",
         role=Membership.Role.LEAD, base_url="http://testserver/",
     )  # fmt: skip
+    link = invitation_link_new(invitation=invitation, base_url="http://testserver/")
     page = client.get(link.removeprefix("http://testserver"))
     assert "Accept with your council account" in page.content.decode()
 

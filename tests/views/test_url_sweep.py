@@ -5,10 +5,13 @@ A lead gets what any member gets unless an entry says otherwise.
 Adding a URL without adding it here fails `test_every_url_pattern_is_swept`, so the sweep stays complete.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from assessment.models import Action
+from assessment.models import Action, Invitation
 from tests.factories import AnswerFactory, EvidenceItemFactory
 from tests.two_factor import sign_in_with_code
 
@@ -47,6 +50,11 @@ SWEEP = {
     "team": ("get", {"org"}, {ANON: 302, MEMBER: 200, OTHER: 404, ADMIN: 404}),
     "member_role": ("post", {"org", "membership_pk"}, {ANON: 302, MEMBER: 403, OTHER: 404, ADMIN: 404}),
     "member_remove": ("get", {"org", "membership_pk"}, {ANON: 302, MEMBER: 403, OTHER: 404, ADMIN: 404}),
+    "invitation_resend": (
+        "post",
+        {"org", "invitation_pk"},
+        {ANON: 302, MEMBER: 403, LEAD: 302, OTHER: 404, ADMIN: 404},
+    ),
     "invitation_accept": ("get", {"token"}, {ANON: 404, MEMBER: 404, OTHER: 404, ADMIN: 404}),
     "sector": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
     "sector_csv": ("get", {}, {ANON: 302, MEMBER: 302, OTHER: 302, ADMIN: 200}),
@@ -106,6 +114,10 @@ def test_status_for_each_role(client, assessment, bank, council, other_council, 
     item = EvidenceItemFactory(answer=answer)
     action = Action.objects.create(assessment=assessment, text="Do it", owner="IT")
     membership = council.organisation.memberships.get(user=council.officer)
+    invitation = Invitation.objects.create(
+        organisation=council.organisation, email="invitee@council.example", token_hash="h" * 64,
+        expires_at=timezone.now() + timedelta(days=7),
+    )  # fmt: skip
     values = {
         "pk": assessment.pk,
         "org": council.organisation.pk,
@@ -113,6 +125,7 @@ def test_status_for_each_role(client, assessment, bank, council, other_council, 
         "item_id": item.pk,
         "action_id": action.pk,
         "membership_pk": membership.pk,
+        "invitation_pk": invitation.pk,
         "theme_key": bank.themes[0].key,
         "uidb64": "MQ",
         "token": "set-password" if name == "password_reset_confirm" else "not-a-real-invitation",
