@@ -207,6 +207,18 @@ CRISPY_TEMPLATE_PACK = "gds"
 MAILERS: dict[str, dict[str, Any]]
 if DEBUG and "EMAIL_URL" not in env:
     MAILERS = {"default": {"BACKEND": "assessment.email_backends.ReadableConsoleBackend"}}
+elif env.str("EMAIL_URL", default="").startswith("notify://"):
+    # GOV.UK Notify: one email template with ((subject)) and ((body)); see assessment/email_backends.py.
+    MAILERS = {
+        "default": {
+            "BACKEND": "assessment.email_backends.NotifyEmailBackend",
+            "OPTIONS": {
+                "api_key": env.str("NOTIFY_API_KEY", default=""),
+                "template_id": env.str("NOTIFY_TEMPLATE_ID", default=""),
+                "base_url": env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"),
+            },
+        }
+    }
 else:
     _email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
     # Only the SMTP backend takes a host and credentials (consolemail:// and the like take none).

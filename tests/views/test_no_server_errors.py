@@ -93,3 +93,19 @@ def test_every_email_url_gives_a_backend_that_can_be_built(email_url):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith("django.core.mail.backends.")
+
+
+def test_email_url_notify_gives_the_notify_backend():
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup()\n"
+        "from django.core.mail import mailers\n"
+        "print(type(mailers['default']).__name__)\n"
+    )
+    key = "maturity-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "true", "EMAIL_URL": "notify://", "NOTIFY_API_KEY": key,
+           "NOTIFY_TEMPLATE_ID": "f33517ff-2a88-4f6e-b855-c550268ce08a"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "NotifyEmailBackend"
