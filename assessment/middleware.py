@@ -15,6 +15,7 @@ from django.urls import reverse
 from assessment.services.two_factor import SignInStep, sign_in_step
 
 SIGNED_IN_AT = "signed_in_at"
+RENEWED_AT = "renewed_at"
 TWO_FACTOR_STEP = "two_factor_step"
 # Pages a person can open between their password and their code.
 TWO_FACTOR_OPEN_URL_NAMES = ("two_factor_verify", "two_factor_setup", "logout", "session_keep_alive", "healthz")
@@ -54,9 +55,10 @@ class TwoFactorMiddleware:
 
 
 class SessionLimitsMiddleware:
-    """Ends a session SESSION_MAX_SECONDS after sign-in, however active it has been. (The idle limit is the
-    session cookie's age, renewed by every request.) The person is sent to sign in again and then back to the
-    page they asked for."""
+    """Ends a session SESSION_MAX_SECONDS after sign-in, however active it has been; the person is sent to sign
+    in again and then back to the page they asked for. The idle limit is the session's age, renewed by
+    activity: at most every tenth of the idle limit (a minute, by default), so that most requests do not write
+    the session to the database."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,10 +67,13 @@ class SessionLimitsMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             started = request.session.setdefault(SIGNED_IN_AT, int(time.time()))
-            if time.time() - started > settings.SESSION_MAX_SECONDS:
+            now = time.time()
+            if now - started > settings.SESSION_MAX_SECONDS:
                 logout(request)
                 messages.info(request, "You were signed out because you had been signed in for a long time.")
                 return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+            if now - request.session.get(RENEWED_AT, 0) >= min(60, settings.SESSION_IDLE_SECONDS // 10):
+                request.session[RENEWED_AT] = int(now)  # saved, with a fresh expiry, at the end of the request
         return self.get_response(request)
 
 

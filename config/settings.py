@@ -260,7 +260,9 @@ SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_MAX_SECONDS = env.int("SESSION_MAX_HOURS", default=12) * 60 * 60
 SESSION_WARNING_SECONDS = min(120, SESSION_IDLE_SECONDS // 2)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity renews a signed-in session at most once a minute (SessionLimitsMiddleware), not on every request, so
+# that reading a page does not write to the database each time; the idle limit is kept to within that minute.
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Browsers may use these features on our pages: none of them.
 PERMISSIONS_POLICY = (

@@ -49,5 +49,6 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_keep_alive(request: HttpRequest) -> JsonResponse:
-    """ "Stay signed in": any request renews the session; this one does nothing else."""
+    """ "Stay signed in": renews the session (always, however recently it was renewed)."""
+    request.session.modified = True
     return JsonResponse({"idle_seconds": settings.SESSION_IDLE_SECONDS})
