@@ -48,3 +48,25 @@ def context(context):
     context.add_init_script(path=str(AXE_SOURCE))
     context.set_default_timeout(10_000)
     return context
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_one_request_at_a_time_on_in_memory_sqlite():
+    """On SQLite the tests' database is in memory, and the live server's request threads all share the test's
+    one connection to it (there is no other way to see it), so two requests at once (a save sent as the page
+    is left, and the next page) interleave on that connection and fail. Serve one at a time there. (A real
+    SQLite file has a connection per request and queues writers: `make loadtest --database sqlite` shows it.)"""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # Requests run in the server's own thread, which LiveServerThread has given the shared connection.
+            super().__init__(*args, **kwargs)
+
+    threaded = LiveServerThread.server_class
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = OneRequestAtATime
+    yield
+    LiveServerThread.server_class = threaded
