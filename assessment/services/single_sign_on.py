@@ -116,7 +116,8 @@ def sign_in_redirect(
         raise SingleSignOnRefused(f"{sso.organisation.name} does not use single sign-on at the moment")
     try:
         response = _client(sso).authorize_redirect(request, callback_url, **({"login_hint": email} if email else {}))
-    except (RequestException, OAuthError, ValueError, KeyError) as error:
+    # RuntimeError: Authlib's word for a configuration that names no sign-in page or keys.
+    except (RequestException, OAuthError, ValueError, KeyError, RuntimeError) as error:
         logger.warning("Single sign-on for %s: the provider's configuration could not be read", sso.organisation)
         raise SingleSignOnUnavailable(str(error)) from error
     request.session[SESSION_ORGANISATION] = sso.organisation_id
@@ -139,7 +140,7 @@ def identity_from_callback(request: HttpRequest) -> tuple[SingleSignOn, Provider
     except JoseError as error:
         logger.warning("Single sign-on for %s: the ID token failed its checks: %s", sso.organisation, error)
         raise SingleSignOnRefused("Your sign-in could not be checked. Try again.") from error
-    except (RequestException, ValueError, KeyError) as error:
+    except (RequestException, ValueError, KeyError, RuntimeError) as error:
         logger.warning("Single sign-on for %s: the provider could not be reached", sso.organisation)
         raise SingleSignOnUnavailable(str(error)) from error
     claims = token.get("userinfo") or {}

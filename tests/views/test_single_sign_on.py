@@ -308,3 +308,35 @@ def test_a_set_up_that_would_let_the_wrong_people_in_is_refused_with_a_reason(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not SingleSignOn.objects.filter(organisation=council.organisation).exists()
+
+
+@pytest.fixture
+def broken_provider():
+    """A provider that answers its discovery address with a configuration that names no endpoints."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"issuer": "http://127.0.0.1"}')
+
+        def log_message(self, format, *args):  # noqa: A002 - the standard library's name
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/o"
+    server.shutdown()
+
+
+def test_a_provider_with_an_incomplete_configuration_gets_a_clear_page_not_an_error(client, sso, broken_provider):
+    sso.issuer = broken_provider
+    sso.save()
+
+    response = _start(client, "new.officer@exampleshire.gov.uk")
+
+    assert response.status_code == 503
+    assert "sign-in service is not responding" in response.content.decode()
