@@ -180,11 +180,13 @@ class OrganisationAdmin(admin.ModelAdmin):
             formset.new_objects or formset.changed_objects or formset.deleted_objects
         ):
             if formset.deleted_objects:
-                detail = "Turned off single sign-on"
+                detail = "Removed single sign-on"
+            elif formset.new_objects:
+                detail = "Set up single sign-on"
             else:
-                fields = {name for _, names in formset.changed_objects for name in names} or {"issuer", "client_id"}
-                labels = [str(formset.form.base_fields[name].label or name).lower() for name in sorted(fields)]
-                detail = f"Set up single sign-on ({', '.join(labels)})"
+                fields = sorted({name for _, names in formset.changed_objects for name in names})
+                labels = [str(formset.form.base_fields[name].label or name).lower() for name in fields]
+                detail = f"Changed {', '.join(labels)}"
             support_event_record(
                 organisation=form.instance, actor=request.user, kind=SupportEvent.Kind.SINGLE_SIGN_ON_CHANGED,
                 detail=detail,

@@ -110,24 +110,31 @@ def invitation_link_new(*, invitation: Invitation, base_url: str) -> str:
 def invitation_link_for_inviter(*, invitation: Invitation, user: User, base_url: str) -> str:
     """A new link for the person inviting to send themselves, when email does not reach the invitee. Any link
     emailed before stops working."""
-    require(user=user, organisation=invitation.organisation, action=Can.INVITE)
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if locked.accepted_at or locked.expires_at <= timezone.now():
-        raise ValidationError("This invitation has been accepted or has expired. Invite them again instead.")
+    locked = _pending_locked(invitation=invitation, user=user)
     return invitation_link_new(invitation=locked, base_url=base_url)
 
 
 @transaction.atomic
 def invitation_email_resend(*, invitation: Invitation, user: User, base_url: str) -> Invitation:
     """Email a pending invitation again, with a new link, for example after the mail server was down."""
-    require(user=user, organisation=invitation.organisation, action=Can.INVITE)
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if locked.accepted_at or locked.expires_at <= timezone.now():
-        raise ValidationError("This invitation has been accepted or has expired. Invite them again instead.")
+    locked = _pending_locked(invitation=invitation, user=user)
     locked.email_status, locked.email_attempts = Invitation.Email.SENDING, 0
     locked.save(update_fields=["email_status", "email_attempts"])
     _email_queue(invitation=locked, base_url=base_url)
     return locked
+
+
+def _pending_locked(*, invitation: Invitation, user: User) -> Invitation:
+    """The invitation, locked, if this person may invite and it can still be accepted."""
+    require(user=user, organisation=invitation.organisation, action=Can.INVITE)
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not _is_pending(locked):
+        raise ValidationError("This invitation has been accepted or has expired. Invite them again instead.")
+    return locked
+
+
+def _is_pending(invitation: Invitation) -> bool:
+    return invitation.accepted_at is None and invitation.expires_at > timezone.now()
 
 
 def _email_queue(*, invitation: Invitation, base_url: str) -> None:
@@ -149,7 +156,7 @@ def invitation_email_deliver(*, invitation_id: int, base_url: str) -> None:
     is tried again later, with backoff, where tasks run on a worker, and otherwise shown on the team page with
     "Send again"."""
     invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
-    if invitation is None or invitation.accepted_at or invitation.expires_at <= timezone.now():
+    if invitation is None or not _is_pending(invitation):
         return
     link = invitation_link_new(invitation=invitation, base_url=base_url)
     sent = invitation_email_send(
@@ -208,7 +215,7 @@ def invitation_get(*, token: str) -> Invitation | None:
 def invitation_accept(*, token: str, user: User | None = None, full_name: str = "", password: str = "") -> User:
     """Accept an invitation: as the signed-in person it was sent to, or by creating their account."""
     invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
-    if invitation is None or invitation.accepted_at or invitation.expires_at <= timezone.now():
+    if invitation is None or not _is_pending(invitation):
         raise ValidationError("This invitation has expired or has already been used. Ask for a new one.")
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():

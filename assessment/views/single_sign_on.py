@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_ratelimit.decorators import ratelimit
 
 from assessment.forms import SingleSignOnForm
@@ -22,6 +21,7 @@ from assessment.services.single_sign_on import (
     user_for_identity,
 )
 from assessment.services.two_factor import SignInStep
+from assessment.views import safe_next_url
 
 SESSION_NEXT = "sso_next"
 
@@ -40,18 +40,11 @@ def _rate(group: str, request: HttpRequest) -> str:
     return settings.SIGN_IN_RATE_PER_ADDRESS
 
 
-def _safe_next(request: HttpRequest, url: str) -> str:
-    allowed = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if url and allowed else reverse("dashboard")
-
-
 @ratelimit(key="ip", rate=_rate, method="POST")
 def single_sign_on_start(request: HttpRequest) -> HttpResponse:
     """ "Sign in with your council account": the email address tells us which council's provider to use."""
     if request.user.is_authenticated:
-        return redirect(_safe_next(request, request.GET.get("next", "")))
+        return redirect(safe_next_url(request, request.GET.get("next", "")))
     form = SingleSignOnForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
@@ -71,7 +64,7 @@ def single_sign_on_start(request: HttpRequest) -> HttpResponse:
                 )  # fmt: skip
             except SingleSignOnUnavailable:
                 return _problem(request, sso.organisation.name, unavailable=True)
-            request.session[SESSION_NEXT] = _safe_next(request, next_url)
+            request.session[SESSION_NEXT] = safe_next_url(request, next_url)
             return to_provider
     status = 400 if form.errors else 200
     response = render(request, "single_sign_on/start.html", {"form": form, "next": next_url}, status=status)
@@ -92,7 +85,7 @@ def single_sign_on_callback(request: HttpRequest) -> HttpResponse:
     next_url = request.session.pop(SESSION_NEXT, "")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[TWO_FACTOR_STEP] = SignInStep.DONE.value
-    return redirect(_safe_next(request, next_url))
+    return redirect(safe_next_url(request, next_url))
 
 
 def _problem(request: HttpRequest, council: str, *, unavailable: bool = False, reason: str = "") -> HttpResponse:

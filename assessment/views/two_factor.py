@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,16 +31,13 @@ from assessment.services.two_factor import (
     two_factor_turn_off,
     two_factor_verify,
 )
-from assessment.views import AuthenticatedHttpRequest
+from assessment.views import AuthenticatedHttpRequest, safe_next_url
 
 SETUP_DEVICE = "two_factor_setup_device"
 
 
 def _next_url(request: AuthenticatedHttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return "/"
+    return safe_next_url(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
 def _signed_in_fully(request: AuthenticatedHttpRequest) -> None:
