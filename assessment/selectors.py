@@ -1,10 +1,11 @@
 """Reads. Every object a view loads by id comes through here, scoped to the user's councils,
 so another council's assessment is a 404 and never a leak."""
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet, prefetch_related_objects
+from django.db.models import F, FilteredRelation, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -50,6 +51,53 @@ def published_bank_versions() -> QuerySet[BankVersion]:
     return BankVersion.objects.filter(status=BankVersion.Status.PUBLISHED).select_related("bank")
 
 
+@dataclass(frozen=True)
+class BankContent:
+    """A bank version's themes and questions in order, each question with its theme, level descriptors,
+    recommendations and sources loaded. Shared between requests: read it, never change it."""
+
+    themes: list[Theme]
+    questions: list[Question]
+    questions_by_id: dict[int, Question]
+
+
+# Published (and retired) versions never change, so each process reads one once and keeps it: the theme page,
+# the task list, the results and an autosave then read no bank tables at all. Drafts are read afresh each time.
+_kept_content: dict[int, BankContent] = {}
+_kept_content_lock = threading.Lock()
+KEPT_VERSIONS = 8  # a handful are in use at once; the oldest read is let go first
+
+
+def bank_content(*, version_id: int) -> BankContent:
+    """The version's content: from memory if it is published or retired, otherwise from the database."""
+    content = _kept_content.get(version_id)
+    if content is not None:
+        return content
+    # The status is read before the content: a version seen published here cannot change afterwards.
+    status = BankVersion.objects.filter(pk=version_id).values_list("status", flat=True).first()
+    themes = list(Theme.objects.filter(version_id=version_id).order_by("position", "id"))
+    questions = list(
+        Question.objects.filter(version_id=version_id).order_by("theme__position", "theme_id", "position", "id")
+    )
+    prefetch_related_objects(questions, "levels", "recommendations", "sources")
+    themes_by_id = {t.id: t for t in themes}
+    for question in questions:
+        question.theme = themes_by_id[question.theme_id]
+    content = BankContent(themes=themes, questions=questions, questions_by_id={q.id: q for q in questions})
+    if status is not None and status != BankVersion.Status.DRAFT:
+        with _kept_content_lock:
+            while len(_kept_content) >= KEPT_VERSIONS:
+                del _kept_content[next(iter(_kept_content))]
+            _kept_content[version_id] = content
+    return content
+
+
+def bank_content_forget() -> None:
+    """Let go of every kept version (for tests, whose rolled-back ids are used again by the next test)."""
+    with _kept_content_lock:
+        _kept_content.clear()
+
+
 @dataclass
 class ThemeProgress:
     theme: Theme
@@ -79,7 +127,7 @@ class AssessmentStructure:
     assessment: Assessment
     themes: list[ThemeProgress] = field(default_factory=list)
     answers: dict[int, Answer] = field(default_factory=dict)  # by question id
-    targets: dict[int, ThemeTarget] = field(default_factory=dict)  # by theme id, loaded with the detail
+    targets: dict[int, ThemeTarget] = field(default_factory=dict)  # by theme id
     question_targets: dict[int, QuestionTarget] = field(default_factory=dict)  # by question id, with the detail
     assignments: dict[int, ThemeAssignment] = field(default_factory=dict)  # by theme id
     reviews: dict[int, ThemeReview] = field(default_factory=dict)  # by theme id
@@ -124,42 +172,48 @@ class AssessmentStructure:
 def assessment_structure(
     *, assessment: Assessment, with_detail: bool = False, detail_theme_key: str | None = None
 ) -> AssessmentStructure:
-    """A fixed number of queries however large the bank: themes, questions, answers, assignments and reviews;
-    with `with_detail`, every question's levels, recommendations and sources, the answers' evidence items and
-    the targets (for results and reports); with `detail_theme_key`, the levels, recommendations, sources and
-    evidence items of that one theme only (the theme page shows one theme, so it does not build the rest).
-    Questions that do not apply to the council's type are left out, and so are themes left with none."""
+    """Two queries however large the bank (the bank itself is kept in memory, see `bank_content`): the answers,
+    and each theme's assignment, review and target. With `with_detail` (results and reports), two more: every
+    answer's evidence items and the question targets; with `detail_theme_key` (the theme page), one more: the
+    evidence items of that theme's answers. Questions that do not apply to the council's type are left out, and
+    so are themes left with none."""
     council_type = assessment.organisation.council_type
-    themes = list(Theme.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id"))
-    questions = [
-        q
-        for q in Question.objects.filter(version_id=assessment.bank_version_id).order_by("position", "id")
-        if q.applies_to_council_type(council_type)
-    ]
+    content = bank_content(version_id=assessment.bank_version_id)
+    themes = content.themes
+    questions = [q for q in content.questions if q.applies_to_council_type(council_type)]
     answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment).select_related("answered_by")}
     if with_detail:
         detailed = questions
     else:
         detailed_theme_ids = {t.id for t in themes if t.key == detail_theme_key}
         detailed = [q for q in questions if q.theme_id in detailed_theme_ids]
-    if detailed:
-        prefetch_related_objects(detailed, "levels", "recommendations", "sources")
-        detailed_answers = [answers[q.id] for q in detailed if q.id in answers]
-        if detailed_answers:
-            prefetch_related_objects(detailed_answers, "evidence_items")
+    detailed_answers = [answers[q.id] for q in detailed if q.id in answers]
+    if detailed_answers:
+        prefetch_related_objects(detailed_answers, "evidence_items")
     by_theme: dict[int, list[Question]] = defaultdict(list)
     for question in questions:
         by_theme[question.theme_id].append(question)
-    structure = AssessmentStructure(
-        assessment=assessment,
-        answers=answers,
-        assignments={
-            a.theme_id: a for a in ThemeAssignment.objects.filter(assessment=assessment).select_related("assignee")
-        },
-        reviews={r.theme_id: r for r in ThemeReview.objects.filter(assessment=assessment)},
-    )
+    structure = AssessmentStructure(assessment=assessment, answers=answers)
+    # Each theme's assignment, review and target for this assessment, in one query. (django-stubs cannot follow
+    # select_related through a FilteredRelation.)
+    for row in (
+        Theme.objects.filter(version_id=assessment.bank_version_id)
+        .annotate(
+            assignment=FilteredRelation("council_assignments", condition=Q(council_assignments__assessment=assessment)),
+            review=FilteredRelation("council_reviews", condition=Q(council_reviews__assessment=assessment)),
+            target=FilteredRelation("council_targets", condition=Q(council_targets__assessment=assessment)),
+        )
+        .select_related("assignment__assignee", "review", "target")  # type: ignore[misc]
+        .order_by()
+    ):
+        # A joined object is set only where there is one.
+        if (assignment := getattr(row, "assignment", None)) is not None:
+            structure.assignments[row.id] = assignment
+        if (review := getattr(row, "review", None)) is not None:
+            structure.reviews[row.id] = review
+        if (target := getattr(row, "target", None)) is not None:
+            structure.targets[row.id] = target
     if with_detail:
-        structure.targets = {t.theme_id: t for t in ThemeTarget.objects.filter(assessment=assessment)}
         structure.question_targets = {t.question_id: t for t in QuestionTarget.objects.filter(assessment=assessment)}
     for theme in themes:
         theme_questions = by_theme.get(theme.id, [])

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from assessment.models import Assessment, Membership, Organisation, Question, Theme, User
+from assessment.selectors import bank_content_forget
 from tests.factories import (
     AssessmentFactory,
     BankVersionFactory,
@@ -93,8 +94,10 @@ def demo(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached reports and no rate-limit counts left by another test's sign-ins."""
+    """Each test starts with no cached reports and no rate-limit counts left by another test's sign-ins, and
+    with no question bank kept in memory: ids rolled back by one test are used again by the next."""
     cache.clear()
+    bank_content_forget()
 
 
 @pytest.fixture(autouse=True)

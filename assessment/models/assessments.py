@@ -119,7 +119,7 @@ class ThemeTarget(models.Model):
     """The level a council's lead wants a theme to reach. Without one, the default target applies."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="targets")
-    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="+")
+    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="council_targets")
     level = models.PositiveSmallIntegerField(choices=MaturityLevel.choices)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -159,7 +159,7 @@ class ThemeAssignment(models.Model):
     """Which officer answers a theme, and by when. Anyone in the council can still view every theme."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
-    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="+")
+    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="council_assignments")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     due_date = models.DateField(null=True, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -184,7 +184,7 @@ class ThemeReview(models.Model):
         RETURNED = "returned", "Returned for changes"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reviews")
-    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="+")
+    theme = models.ForeignKey("assessment.Theme", on_delete=models.PROTECT, related_name="council_reviews")
     status = models.CharField(max_length=16, choices=Status.choices)
     comment = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
