@@ -3,6 +3,7 @@ from django.http import HttpRequest
 
 from assessment.middleware import TWO_FACTOR_STEP
 from assessment.models import Organisation
+from assessment.services.permissions import memberships_for_request
 from assessment.services.two_factor import SignInStep
 
 
@@ -18,7 +19,7 @@ def service(request: HttpRequest) -> dict[str, object]:
         # Between the password and the code only signing out is offered: every other page leads back here.
         two_factor_pending = request.session.get(TWO_FACTOR_STEP, SignInStep.DONE) != SignInStep.DONE
         if not two_factor_pending:
-            councils = list(Organisation.objects.filter(memberships__user=user).order_by("name"))
+            councils = [m.organisation for m in memberships_for_request(request).values()]
     return {
         "service_name": settings.SERVICE_NAME,
         "user_councils": councils,

@@ -13,6 +13,7 @@ from assessment.models import (
     Assessment,
     AssessmentEvent,
     BankVersion,
+    Membership,
     Organisation,
     Question,
     QuestionTarget,
@@ -23,7 +24,7 @@ from assessment.models import (
 )
 from assessment.selectors import ThemeProgress, assessment_structure
 from assessment.services.periods import period_is_valid
-from assessment.services.permissions import Can, require
+from assessment.services.permissions import Can, require, require_role
 from assessment.services.report_files import reports_prepare
 from assessment.services.reviews import on_submitted
 
@@ -101,17 +102,26 @@ def _validate_change(assessment: Assessment, change: AnswerChange) -> None:
         raise ValidationError(f"Notes must be {EVIDENCE_MAX_LENGTH:,} characters or fewer")
 
 
-def _assessment_lock_for_answering(pk: int) -> Assessment:
-    """The assessment, locked so that it cannot be submitted, signed off or reopened while answers are being
-    saved, without making saves of different answers wait for each other.
+def _lock_for_answering(*, assessment: Assessment, user: User) -> None:
+    """Lock the assessment so that it cannot be submitted, signed off or reopened while answers are being saved,
+    without making saves of different answers wait for each other; then check, from the locked row, that it is
+    still open for answers and that this person may answer. One query.
 
-    On PostgreSQL that is a shared row lock (FOR SHARE): any number of saves hold it at once, and a status
+    On PostgreSQL the lock is a shared row lock (FOR SHARE): any number of saves hold it at once, and a status
     change, which locks the row FOR UPDATE, waits for them (and they for it). SQLite serialises writes anyway."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Assessment._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [pk])  # noqa: S608 (a model's table name)
-    return Assessment.objects.select_related("organisation").get(pk=pk)
+    assessments = connection.ops.quote_name(Assessment._meta.db_table)
+    memberships = connection.ops.quote_name(Membership._meta.db_table)
+    lock = " FOR SHARE OF a" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.status, m.role FROM {assessments} a LEFT JOIN {memberships} m "  # noqa: S608 (table names)
+            f"ON m.organisation_id = a.organisation_id AND m.user_id = %s WHERE a.id = %s{lock}",
+            [user.pk, assessment.pk],
+        )
+        status, role = cursor.fetchone() or (None, None)
+    require_role(role=role, action=Can.ANSWER)
+    if status != Assessment.Status.DRAFT:
+        raise AssessmentLocked()
 
 
 @transaction.atomic
@@ -129,16 +139,13 @@ def answers_save(
     different answers go ahead side by side. Two first saves of the same question meet at the unique
     constraint, and the second is told of the first as a conflict.
     """
-    locked = _assessment_lock_for_answering(assessment.pk)
-    require(user=user, organisation=locked.organisation, action=Can.ANSWER)
-    if not locked.is_editable:
-        raise AssessmentLocked()
+    _lock_for_answering(assessment=assessment, user=user)
     for change in changes:
-        _validate_change(locked, change)
+        _validate_change(assessment, change)
     existing = {
         a.question_id: a
         for a in Answer.objects.select_for_update().filter(
-            assessment=locked, question__in=[c.question for c in changes]
+            assessment=assessment, question__in=[c.question for c in changes]
         )
     }
     now = timezone.now()
@@ -149,7 +156,7 @@ def answers_save(
             if change.expected_version not in (None, 0):
                 # The person started from an answer that has since been deleted: treat as a conflict-free save.
                 pass
-            answer = Answer(assessment=locked, question=change.question, version=0)
+            answer = Answer(assessment=assessment, question=change.question, version=0)
         elif change.expected_version is not None and change.expected_version != answer.version:
             raise AnswerConflict(answer)
         unchanged = (
@@ -173,7 +180,7 @@ def answers_save(
                 with transaction.atomic():
                     answer.save()
             except IntegrityError:  # a colleague's first answer to this question was saved a moment ago
-                raise AnswerConflict(Answer.objects.get(assessment=locked, question=change.question)) from None
+                raise AnswerConflict(Answer.objects.get(assessment=assessment, question=change.question)) from None
         else:
             answer.save()
         saved.append(answer)

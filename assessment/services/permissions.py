@@ -2,12 +2,13 @@
 views and templates to decide what to offer.
 
 `POLICY` is the table of role × action; docs/security.md shows the same table, and a test checks that the two
-agree. Services call `require`; views call `allowed` once per page and pass the set to their templates.
+agree. Services call `require`; views call `allowed_on_page` once per page and pass the set to their templates.
 """
 
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from assessment.models import Membership, Organisation, User
 
@@ -46,6 +47,7 @@ POLICY: dict[Can, frozenset[str]] = {
     Can.MANAGE_MEMBERS: ADMINS,
 }
 
+NOT_A_MEMBER = "You are not a member of this council"
 REFUSALS = {
     Can.ASSIGN_THEMES: "Only the council's lead can assign themes",
     Can.SET_TARGETS: "Only the council's lead can set targets",
@@ -68,21 +70,58 @@ def membership_get(*, user: User, organisation: Organisation) -> Membership | No
     return Membership.objects.filter(user=user, organisation=organisation).first()
 
 
+def _actions(membership: Membership | None) -> frozenset[Can]:
+    return frozenset(action for action in Can if membership and role_allows(membership.role, action))
+
+
 def allowed(*, user: User, organisation: Organisation) -> frozenset[Can]:
     """Everything this person may do in this council (nothing for a non-member). One query."""
-    membership = membership_get(user=user, organisation=organisation)
-    return frozenset(action for action in Can if membership and role_allows(membership.role, action))
+    return _actions(membership_get(user=user, organisation=organisation))
+
+
+def memberships_for_request(request: HttpRequest) -> dict[int, Membership]:
+    """The signed-in person's memberships by council id, each with its council, in council name order: read once
+    a request and shared by the header's Team links and the page's `allowed_on_page`."""
+    memberships = getattr(request, "_memberships", None)
+    if memberships is None:
+        user = getattr(request, "user", None)
+        memberships = (
+            {
+                m.organisation_id: m
+                for m in Membership.objects.filter(user=user)
+                .select_related("organisation")
+                .order_by("organisation__name", "organisation_id")
+            }
+            if user is not None and user.is_authenticated
+            else {}
+        )
+        request._memberships = memberships  # type: ignore[attr-defined]
+    return memberships
+
+
+def allowed_on_page(request: HttpRequest, organisation: Organisation) -> frozenset[Can]:
+    """What to offer on a page: `allowed` for the signed-in person, from the request's memberships. The services
+    behind each offer still check for themselves when it is used."""
+    return _actions(memberships_for_request(request).get(organisation.id))
 
 
 def can(*, user: User, organisation: Organisation, action: Can) -> bool:
     return action in allowed(user=user, organisation=organisation)
 
 
+def require_role(*, role: str | None, action: Can) -> None:
+    """PermissionDenied unless a member with this role (None: not a member) may do `action`. For a service that
+    has read the person's role itself, in the same query as something else."""
+    if role is None:
+        raise PermissionDenied(NOT_A_MEMBER)
+    if not role_allows(role, action):
+        raise PermissionDenied(REFUSALS.get(action, "Your role in this council does not allow this"))
+
+
 def require(*, user: User, organisation: Organisation, action: Can) -> Membership:
     """The person's membership of the council, if their role allows `action`; PermissionDenied otherwise."""
     membership = membership_get(user=user, organisation=organisation)
     if membership is None:
-        raise PermissionDenied("You are not a member of this council")
-    if not role_allows(membership.role, action):
-        raise PermissionDenied(REFUSALS.get(action, "Your role in this council does not allow this"))
+        raise PermissionDenied(NOT_A_MEMBER)
+    require_role(role=membership.role, action=action)
     return membership

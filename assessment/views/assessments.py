@@ -16,7 +16,7 @@ from assessment.services.assessments import (
     assessment_submit,
 )
 from assessment.services.periods import period_choices, period_for_date
-from assessment.services.permissions import allowed
+from assessment.services.permissions import allowed_on_page
 from assessment.views import AuthenticatedHttpRequest
 
 REPLY_MAX_LENGTH = 2000
@@ -64,7 +64,7 @@ def assessment_task_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         {
             "assessment": assessment,
             "structure": structure,
-            "can": allowed(user=request.user, organisation=assessment.organisation),
+            "can": allowed_on_page(request, assessment.organisation),
             "events": list(assessment.events.select_related("actor", "theme").order_by("-created_at", "-id")[:5]),
         },
     )

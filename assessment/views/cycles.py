@@ -16,7 +16,7 @@ from assessment.services.assessments import AssessmentLocked
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
 from assessment.services.cycles import action_create, action_update_status, assessment_start_next_cycle
 from assessment.services.periods import period_from_start_year
-from assessment.services.permissions import Can, allowed, require
+from assessment.services.permissions import Can, allowed_on_page, require
 from assessment.services.reports import results_build
 from assessment.views import AuthenticatedHttpRequest
 
@@ -102,7 +102,7 @@ def assessment_next_cycle(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def assessment_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    can = allowed(user=request.user, organisation=assessment.organisation)
+    can = allowed_on_page(request, assessment.organisation)
     plan_item = None
     question_key = request.GET.get("question", "") if request.method == "GET" else request.POST.get("question_key", "")
     if question_key:

@@ -12,7 +12,7 @@ from assessment.models import ReportFile
 from assessment.services.assessments import question_targets_set, theme_targets_set
 from assessment.services.benchmarks import peer_group_minimum
 from assessment.services.exports import EXPORT_KINDS, table_for, to_csv, to_xlsx
-from assessment.services.permissions import Can, allowed, require
+from assessment.services.permissions import Can, allowed_on_page, require
 from assessment.services.report_files import report_file_request
 from assessment.services.reports import report_filename, results_build
 from assessment.templatetags.maturity import basis
@@ -23,7 +23,7 @@ from assessment.views import AuthenticatedHttpRequest
 def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
-    can = allowed(user=request.user, organisation=assessment.organisation)
+    can = allowed_on_page(request, assessment.organisation)
     return render(
         request,
         "assessment/results.html",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessment import selectors
 from assessment.forms import AcceptInvitationForm, InviteForm, RequireTwoFactorForm, form_add_service_errors
 from assessment.models import Invitation, Membership, Organisation, User
-from assessment.services.permissions import Can, allowed, require
+from assessment.services.permissions import Can, allowed_on_page, require
 from assessment.services.single_sign_on import single_sign_on_enabled
 from assessment.services.teams import (
     invitation_accept,
@@ -33,7 +33,7 @@ def _organisation_for(request: AuthenticatedHttpRequest, pk: int) -> Organisatio
 @require_http_methods(["GET", "POST"])
 def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, pk)
-    can = allowed(user=request.user, organisation=organisation)
+    can = allowed_on_page(request, organisation)
     is_admin, can_invite = Can.MANAGE_MEMBERS in can, Can.INVITE in can
     form = InviteForm(request.POST if request.method == "POST" else None, allow_admin=is_admin)
     if request.method == "POST":

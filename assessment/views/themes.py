@@ -9,10 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
 from assessment.forms import AutosaveForm, EvidenceItemForm, ThemeAnswersForm, form_add_service_errors
-from assessment.models import Answer, EvidenceItem, MaturityLevel, Question, level_encode
+from assessment.models import Answer, EvidenceItem, MaturityLevel, level_encode
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
-from assessment.services.permissions import allowed
+from assessment.services.permissions import allowed_on_page
 from assessment.views import AuthenticatedHttpRequest
 
 CONTINUE = "continue"
@@ -98,7 +98,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
             "blocks": blocks,
             "error_list": form.error_list() + [e for f in item_forms.values() for e in _item_errors(f)],
             "theme_number": structure.themes.index(progress) + 1,
-            "can": allowed(user=request.user, organisation=assessment.organisation),
+            "can": allowed_on_page(request, assessment.organisation),
             "review": structure.reviews.get(progress.theme.id),
             "assignment": structure.assignments.get(progress.theme.id),
         },
@@ -196,8 +196,10 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     form = AutosaveForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": [e for errs in form.errors.values() for e in errs]}, status=400)
-    # One question, not the whole bank: `answers_save` checks that it applies to this council.
-    question = Question.objects.filter(pk=form.cleaned_data["question"], version_id=assessment.bank_version_id).first()
+    # `answers_save` checks that the question applies to this council.
+    question = selectors.bank_content(version_id=assessment.bank_version_id).questions_by_id.get(
+        form.cleaned_data["question"]
+    )
     if question is None:
         return JsonResponse({"errors": ["This question is not part of this assessment"]}, status=400)
     level, not_applicable = form.cleaned_data["level"]
