@@ -263,6 +263,15 @@ SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 # Activity renews a signed-in session at most once a minute (SessionLimitsMiddleware), not on every request, so
 # that reading a page does not write to the database each time; the idle limit is kept to within that minute.
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions are kept in the database and read through the cache (for at most a minute, and from the database
+# when the cache is down: assessment/sessions.py) when every process shares the cache: Redis
+# (CACHE_URL=redis://…), or the in-process cache of a local run (DEBUG), which is one process. Several processes
+# without a shared cache would each keep their own copy, so there sessions are read from the database.
+SESSION_ENGINE = (
+    "assessment.sessions"
+    if DEBUG or "redis" in CACHES["default"]["BACKEND"].lower()
+    else "django.contrib.sessions.backends.db"
+)
 
 # Browsers may use these features on our pages: none of them.
 PERMISSIONS_POLICY = (
