@@ -11,10 +11,12 @@ quartiles are shown, never names or rankings.
 import hashlib
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from assessment.models import Assessment, Organisation, Theme, ThemeScoreRecord
 from assessment.services.scoring import AssessmentScores, ThemeScore, shown
@@ -104,20 +106,14 @@ class ThemeTrend:
         return round(current - previous, 1)
 
 
-def council_trends(*, assessment: Assessment, scores: AssessmentScores) -> list[ThemeTrend]:
+def council_trends(
+    *, assessment: Assessment, scores: AssessmentScores, records: "ScoreRecords | None" = None
+) -> list[ThemeTrend]:
     """Each theme's score across the council's earlier submitted or signed-off assessments, then this one.
     Themes are matched by key, which stays stable across bank versions."""
-    earlier = (
-        ThemeScoreRecord.objects.filter(
-            assessment__organisation_id=assessment.organisation_id,
-            assessment__status__in=COUNTED_STATUSES,
-            assessment__period__lt=assessment.period,
-        )
-        .values_list("assessment__period", "theme_key", "score")
-        .order_by("assessment__period")
-    )
+    records = records or score_records_for_comparison(assessment=assessment)
     by_theme: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for period, key, score in earlier:
+    for period, key, score in records.earlier:
         by_theme[key][period] = score
     periods = sorted({period for scores_by_period in by_theme.values() for period in scores_by_period})
     current = [(OVERALL, "Overall", "Overall", scores.overall.value)] + [
@@ -194,25 +190,21 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
 PeerScore = tuple[float | None, str]  # (score, question-set fingerprint)
 
 
-def _latest_records_by_council(
-    bank_version_id: int, exclude_organisation_id: int | None
-) -> dict[int, tuple[str, str, dict[str, PeerScore]]]:
+PeerRow = tuple[int, str, str, str, str, float | None, str]  # organisation, type, nation, period, key, score, set
+PEER_ROW_FIELDS = (
+    "assessment__organisation_id",
+    "assessment__organisation__council_type",
+    "assessment__organisation__nation",
+    "assessment__period",
+    "theme_key",
+    "score",
+    "question_set",
+)
+
+
+def _latest_by_council(rows: Iterable[PeerRow]) -> dict[int, tuple[str, str, dict[str, PeerScore]]]:
     """{organisation id: (council type, nation, {theme key: (score, question set)})} from each council's latest
-    counted assessment on this bank version. One query."""
-    records = ThemeScoreRecord.objects.filter(
-        assessment__bank_version_id=bank_version_id, assessment__status__in=COUNTED_STATUSES
-    )
-    if exclude_organisation_id is not None:
-        records = records.exclude(assessment__organisation_id=exclude_organisation_id)
-    rows = records.values_list(
-        "assessment__organisation_id",
-        "assessment__organisation__council_type",
-        "assessment__organisation__nation",
-        "assessment__period",
-        "theme_key",
-        "score",
-        "question_set",
-    )
+    assessment among the rows."""
     latest_period: dict[int, str] = {}
     collected: dict[tuple[int, str], dict[str, PeerScore]] = defaultdict(dict)
     kinds: dict[int, tuple[str, str]] = {}
@@ -227,12 +219,45 @@ def _latest_records_by_council(
     }
 
 
-def peer_benchmarks(*, assessment: Assessment, scores: AssessmentScores) -> list[GroupBenchmark]:
+@dataclass(frozen=True)
+class ScoreRecords:
+    """What an assessment's scores are compared with: the council's own earlier assessments and its peers'."""
+
+    earlier: list[tuple[str, str, float | None]]  # (period, theme key, score) of the council's earlier ones
+    peers: dict[int, tuple[str, str, dict[str, PeerScore]]]  # other councils' latest on the same bank version
+
+
+def score_records_for_comparison(*, assessment: Assessment) -> ScoreRecords:
+    """The council's earlier submitted or signed-off assessments (any bank version: themes keep their keys), and
+    every other council's latest one on this assessment's bank version. One query."""
+    own = Q(assessment__organisation_id=assessment.organisation_id)
+    rows: list[PeerRow] = list(
+        ThemeScoreRecord.objects.filter(
+            Q(assessment__status__in=COUNTED_STATUSES)
+            & (
+                (own & Q(assessment__period__lt=assessment.period))
+                | (~own & Q(assessment__bank_version_id=assessment.bank_version_id))
+            )
+        ).values_list(*PEER_ROW_FIELDS)
+    )
+    return ScoreRecords(
+        earlier=sorted(
+            (period, key, score)
+            for organisation_id, _, _, period, key, score, _ in rows
+            if organisation_id == assessment.organisation_id
+        ),
+        peers=_latest_by_council(row for row in rows if row[0] != assessment.organisation_id),
+    )
+
+
+def peer_benchmarks(
+    *, assessment: Assessment, scores: AssessmentScores, records: ScoreRecords | None = None
+) -> list[GroupBenchmark]:
     """Median and quartiles per theme for councils of the same type, the same nation, and all councils,
     from other councils' latest submitted or signed-off assessments on the same bank version. Like is compared
     with like: a theme's figures come only from councils whose score rests on the same set of questions."""
     organisation: Organisation = assessment.organisation
-    peers = _latest_records_by_council(assessment.bank_version_id, organisation.id)
+    peers = (records or score_records_for_comparison(assessment=assessment)).peers
     own = {OVERALL: scores.overall.value} | {t.key: t.score.value for t in scores.themes}
     own_sets = question_sets(scores=scores)
     titles = [(OVERALL, "Overall", "Overall")] + [(t.key, t.title, t.short_title) for t in scores.themes]
@@ -274,7 +299,11 @@ class SectorCell:
 def sector_medians(*, bank_version_id: int) -> tuple[list[tuple[str, str]], list[tuple[str, list[SectorCell]]]]:
     """(themes, rows): one row per council type, one cell per theme with the median of each council's latest
     score, or None where fewer councils than the minimum answered it."""
-    peers = _latest_records_by_council(bank_version_id, None)
+    peers = _latest_by_council(
+        ThemeScoreRecord.objects.filter(
+            assessment__bank_version_id=bank_version_id, assessment__status__in=COUNTED_STATUSES
+        ).values_list(*PEER_ROW_FIELDS)
+    )
     themes = [(OVERALL, "Overall")] + list(
         Theme.objects.filter(version_id=bank_version_id).order_by("position").values_list("key", "title")
     )

@@ -42,6 +42,7 @@ from assessment.services.benchmarks import (
     council_trends,
     peer_benchmarks,
     peer_group_minimum,
+    score_records_for_comparison,
 )
 from assessment.services.charts import (
     BarChart,
@@ -318,8 +319,9 @@ def results_build(*, structure: AssessmentStructure) -> Results:
     """`structure` must be loaded with `with_detail=True`."""
     scores = score_assessment(scoring_input_for_assessment(structure=structure))
     assessment = structure.assessment
-    trends = council_trends(assessment=assessment, scores=scores)
-    benchmarks = peer_benchmarks(assessment=assessment, scores=scores)
+    records = score_records_for_comparison(assessment=assessment)
+    trends = council_trends(assessment=assessment, scores=scores, records=records)
+    benchmarks = peer_benchmarks(assessment=assessment, scores=scores, records=records)
     same_type = benchmarks[0] if benchmarks and benchmarks[0].enough else None
     medians = {t.key: t.median for t in same_type.themes} if same_type else {}
     changes = {t.key: t.change for t in trends}
