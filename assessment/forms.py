@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from functools import cached_property
 from typing import cast
 
 from crispy_forms_gds.fields import DateInputField
@@ -169,6 +170,12 @@ class QuestionBlock:
     @property
     def prefix(self) -> str:
         return f"q{self.question.id}"
+
+    @cached_property
+    def chosen(self) -> str:
+        """The radio to show as chosen: a level ("3"), NOT_APPLICABLE, or "" for none."""
+        value = self.level.value()
+        return "" if value is None else str(value)
 
 
 class ThemeAnswersForm(forms.Form):
@@ -480,9 +487,11 @@ class EvidenceItemForm(forms.Form):
         what="the date of the evidence", label="Date of the evidence", help_text="For example, 27 3 2026"
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when the form is drawn by crispy (the evidence page), not for each of the theme page's questions,
+        # which lay the form out by hand.
+        return _helper(
             Field.text("description"), Field.text("link"), Field.text("owner"), Field("dated"),
             button="Add evidence item",
         )  # fmt: skip

@@ -132,3 +132,27 @@ def test_printed_emails_keep_links_whole(settings, capsys):
     EmailMessage("Reset your password", f"Use this link: {link}\n", "no-reply@localhost", ["a@b.example"]).send()
     out = capsys.readouterr().out
     assert link in out and "=\n" not in out
+
+
+def checked_level(html: str, question) -> str | None:
+    """The level whose radio is checked for the question, or None."""
+    found = re.findall(rf'<input[^>]*name="q{question.id}-level"[^>]*value="([^"]+)"[^>]*checked', html)
+    return found[0] if found else None
+
+
+def test_each_person_sees_the_answer_as_it_is_now_though_the_question_is_drawn_once(
+    client, officer_client, assessment, bank, council
+):
+    """A published question's radios and sources are built once per process; the chosen level still follows
+    the answer, for everyone who opens the page."""
+    theme, question = bank.themes[0], bank.questions[0]
+    assert checked_level(officer_client.get(theme_url(assessment, theme)).text, question) is None
+
+    AnswerFactory(assessment=assessment, question=question, level=3)
+    assert checked_level(officer_client.get(theme_url(assessment, theme)).text, question) == "3"
+
+    Answer.objects.filter(assessment=assessment, question=question).update(level=4)
+    client.force_login(council.lead)  # another person, the same question
+    html = client.get(theme_url(assessment, theme)).text
+    assert checked_level(html, question) == "4"
+    assert html.count(f'name="q{question.id}-level"') == 5  # each level once: nothing drawn twice
