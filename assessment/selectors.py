@@ -174,19 +174,24 @@ def assessment_structure(
 ) -> AssessmentStructure:
     """Two queries however large the bank (the bank itself is kept in memory, see `bank_content`): the answers,
     and each theme's assignment, review and target. With `with_detail` (results and reports), two more: every
-    answer's evidence items and the question targets; with `detail_theme_key` (the theme page), one more: the
-    evidence items of that theme's answers. Questions that do not apply to the council's type are left out, and
-    so are themes left with none."""
+    answer's evidence items and the question targets; with `detail_theme_key` (the theme page), the answers of
+    that theme only (so the other themes' progress is not counted) and one more query, their evidence items.
+    Questions that do not apply to the council's type are left out, and so are themes left with none."""
     council_type = assessment.organisation.council_type
     content = bank_content(version_id=assessment.bank_version_id)
     themes = content.themes
     questions = [q for q in content.questions if q.applies_to_council_type(council_type)]
-    answers = {a.question_id: a for a in Answer.objects.filter(assessment=assessment).select_related("answered_by")}
     if with_detail:
         detailed = questions
     else:
         detailed_theme_ids = {t.id for t in themes if t.key == detail_theme_key}
         detailed = [q for q in questions if q.theme_id in detailed_theme_ids]
+    answers_query = Answer.objects.filter(assessment=assessment)
+    if with_detail:  # who answered is in the exports; the task list and theme page do not show it
+        answers_query = answers_query.select_related("answered_by")
+    elif detail_theme_key is not None:  # the theme page shows one theme's answers and no other theme's progress
+        answers_query = answers_query.filter(question__in=detailed)
+    answers = {a.question_id: a for a in answers_query}
     detailed_answers = [answers[q.id] for q in detailed if q.id in answers]
     if detailed_answers:
         prefetch_related_objects(detailed_answers, "evidence_items")
