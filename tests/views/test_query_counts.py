@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessment.management.commands.benchmark import statement_count
 from assessment.selectors import bank_content_forget
 from tests.factories import AnswerFactory, EvidenceItemFactory, QuestionFactory
 
@@ -52,12 +53,6 @@ def test_busy_pages_have_a_fixed_query_count(client, assessment, bank, council, 
 AUTOSAVE_PINNED = 6
 
 
-def statements(queries: CaptureQueriesContext) -> int:
-    """Statements other than transaction control (inside a test the service's transaction is a savepoint and
-    its release; outside one, a BEGIN and a COMMIT)."""
-    return sum(1 for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")))
-
-
 def test_an_autosave_reads_only_the_question_it_saves(client, assessment, bank, council):
     theme = bank.themes[0]
     client.force_login(council.officer)
@@ -72,7 +67,7 @@ def test_an_autosave_reads_only_the_question_it_saves(client, assessment, bank, 
         with CaptureQueriesContext(connection) as queries:
             response = client.post(url, {"question": question.pk, "level": str(size % 5 + 1), "version": version})
         assert response.status_code == 200
-        counts.append(statements(queries))
+        counts.append(statement_count(queries))
     assert counts == [AUTOSAVE_PINNED, AUTOSAVE_PINNED]
 
 
