@@ -187,9 +187,7 @@ def assessment_structure(
         detailed_theme_ids = {t.id for t in themes if t.key == detail_theme_key}
         detailed = [q for q in questions if q.theme_id in detailed_theme_ids]
     answers_query = Answer.objects.filter(assessment=assessment)
-    if with_detail:  # who answered is in the exports; the task list and theme page do not show it
-        answers_query = answers_query.select_related("answered_by")
-    elif detail_theme_key is not None:  # the theme page shows one theme's answers and no other theme's progress
+    if not with_detail and detail_theme_key is not None:  # the theme page: one theme's answers, no other's progress
         answers_query = answers_query.filter(question__in=detailed)
     answers = {a.question_id: a for a in answers_query}
     detailed_answers = [answers[q.id] for q in detailed if q.id in answers]

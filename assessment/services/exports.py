@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from django.db.models import prefetch_related_objects
 from openpyxl import Workbook
 
 from assessment.services.reports import Results
@@ -35,6 +36,8 @@ def neutralise(value: object) -> object:
 
 
 def answer_rows(results: Results) -> list[list[object]]:
+    # Who answered each question is read here, in one query, as no page shows it.
+    prefetch_related_objects([a for a in results.structure.answers.values() if a.answered_by_id], "answered_by")
     rows: list[list[object]] = []
     for theme in results.themes:
         for item in theme.questions:

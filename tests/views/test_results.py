@@ -94,6 +94,29 @@ def test_action_plan_export_lists_every_action_with_rank_effort_horizon_and_owne
     assert by_key["care-data"][10:13] == ["Jo", "", "Not started"]
 
 
+def test_answers_export_names_who_answered_each_question_in_a_fixed_number_of_queries(client, council, answered):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(council.officer)
+    url = reverse("assessment_export", args=[answered.pk, "answers", "csv"])
+    client.get(url)  # reads the question bank and renews the session
+    with CaptureQueriesContext(connection) as four_answers:
+        response = client.get(url)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_key = {row[1]: row for row in rows[1:]}
+    assert {row[rows[0].index("Answered by")] for row in by_key.values()} == {council.officer.get_full_name()}
+
+    colleague = council.lead
+    answered.answers.filter(question__key="backups").update(answered_by=colleague)
+    answered.answers.filter(question__key__in=["devices", "connectivity"]).delete()
+    with CaptureQueriesContext(connection) as two_answers:
+        response = client.get(url)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {row[1]: row[rows[0].index("Answered by")] for row in rows[1:]}["backups"] == colleague.get_full_name()
+    assert len(two_answers) == len(four_answers)
+
+
 def test_unknown_exports_are_404(client, council, answered):
     client.force_login(council.officer)
     assert client.get(reverse("assessment_export", args=[answered.pk, "secrets", "csv"])).status_code == 404
