@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 
 from assessment.models import (
     EMAIL_MAX_LENGTH,
@@ -163,13 +164,18 @@ class QuestionBlock:
     evidence: forms.BoundField
     version: forms.BoundField
     conflict: Answer | None = None  # a colleague's newer answer, shown beside the one just typed
-    item_form: "EvidenceItemForm | None" = None  # for adding an evidence item from the theme page
+    item_form: "EvidenceItemForm | None" = None  # an "Add an evidence item" form as sent, with its errors
 
     not_applicable_value = NOT_APPLICABLE  # the one encoding of "not applicable", for the page's radio
 
     @property
     def prefix(self) -> str:
         return f"q{self.question.id}"
+
+    @cached_property
+    def new_item_form(self) -> "EvidenceItemForm":
+        """An empty "Add an evidence item" form, dated today: built only when its HTML is not already kept."""
+        return EvidenceItemForm.for_question(self.question.id)
 
     @cached_property
     def chosen(self) -> str:
@@ -486,6 +492,11 @@ class EvidenceItemForm(forms.Form):
     dated = GovukDateField(
         what="the date of the evidence", label="Date of the evidence", help_text="For example, 27 3 2026"
     )
+
+    @classmethod
+    def for_question(cls, question_id: int, data=None) -> "EvidenceItemForm":
+        """The form as the theme page has one for each question, its fields named after the question."""
+        return cls(data, prefix=f"q{question_id}-item", initial={"dated": timezone.localdate()})
 
     @cached_property
     def helper(self) -> FormHelper:

@@ -26,10 +26,6 @@ def _saved_label(answer: Answer) -> str:
     return f"Saved at {when.hour % 12 or 12}:{when.minute:02d}{'am' if when.hour < 12 else 'pm'}"
 
 
-def _evidence_item_form(question_id: int, data=None) -> EvidenceItemForm:
-    return EvidenceItemForm(data, prefix=f"q{question_id}-item", initial={"dated": timezone.localdate()})
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
@@ -47,14 +43,13 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
     questions_by_id = {q.id: q for q in progress.questions}
     action = request.POST.get("action", "")
     add_for = questions_by_id.get(_int(request.POST.get("add_evidence")) or 0)
-    item_forms = {q.id: _evidence_item_form(q.id) for q in progress.questions}
+    # The "Add an evidence item" form that was sent, if one was; the empty ones are drawn by the template.
+    item_form = EvidenceItemForm.for_question(add_for.id, request.POST) if add_for is not None else None
     conflicts: dict[int, Answer] = {}
     status = 200
     if request.method == "POST":
         if not assessment.is_editable:
             return render(request, "assessment/locked.html", {"assessment": assessment}, status=409)
-        if add_for is not None:
-            item_forms[add_for.id] = _evidence_item_form(add_for.id, request.POST)
         if form.is_valid():
             try:
                 answers_save(
@@ -77,7 +72,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
             except AssessmentLocked:
                 return render(request, "assessment/locked.html", {"assessment": assessment}, status=409)
             else:
-                done = _evidence_change(request, assessment, progress, add_for, item_forms)
+                done = _evidence_change(request, assessment, progress, add_for, item_form)
                 if done is not None:
                     return done
                 if add_for is None and "remove_evidence" not in request.POST:
@@ -86,7 +81,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
     blocks = form.blocks()
     for block in blocks:
         block.conflict = conflicts.get(block.question.id)
-        block.item_form = item_forms[block.question.id]
+        block.item_form = item_form if add_for is not None and block.question.id == add_for.id else None
     return render(
         request,
         "assessment/theme.html",
@@ -96,7 +91,8 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
             "progress": progress,
             "form": form,
             "blocks": blocks,
-            "error_list": form.error_list() + [e for f in item_forms.values() for e in _item_errors(f)],
+            "error_list": form.error_list() + (_item_errors(item_form) if item_form is not None else []),
+            "today": timezone.localdate(),
             "theme_number": structure.themes.index(progress) + 1,
             "can": allowed_on_page(request, assessment.organisation),
             "review": structure.reviews.get(progress.theme.id),
@@ -123,7 +119,7 @@ def _item_errors(form: EvidenceItemForm) -> list[tuple[str, str]]:
     ]
 
 
-def _evidence_change(request, assessment, progress, add_for, item_forms) -> HttpResponse | None:
+def _evidence_change(request, assessment, progress, add_for, item_form) -> HttpResponse | None:
     """Add or remove an evidence item once the answers on the page are saved. A redirect when done; None when
     there was nothing to do, or the new item has errors to show (the answers are saved either way)."""
     anchor_url = reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": progress.theme.key})
@@ -141,9 +137,8 @@ def _evidence_change(request, assessment, progress, add_for, item_forms) -> Http
         evidence_item_remove(item=item, user=request.user)
         messages.success(request, f"“{item.description}” has been removed. Your answers have been saved.")
         return redirect(f"{anchor_url}#question-{item.answer.question.key}")
-    if add_for is None:
+    if add_for is None or item_form is None:
         return None
-    item_form = item_forms[add_for.id]
     if not item_form.is_valid():
         return None
     try:
