@@ -77,6 +77,7 @@ def test_an_editor_drafts_edits_previews_and_publishes(client, editor, published
 
     preview = client.get(reverse("admin:assessment_theme_preview", args=[question.theme_id])).content.decode()
     assert "How well does the council lead digital?" in preview and "Level 5: Leading" in preview
+    assert "Add an evidence item" not in preview  # nothing in a preview can be saved
 
     confirm = client.get(reverse("admin:assessment_bankversion_publish", args=[draft.pk])).content.decode()
     assert "can never change" in confirm
