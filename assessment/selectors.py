@@ -174,8 +174,9 @@ def assessment_structure(
 ) -> AssessmentStructure:
     """Two queries however large the bank (the bank itself is kept in memory, see `bank_content`): the answers,
     and each theme's assignment, review and target. With `with_detail` (results and reports), two more: every
-    answer's evidence items and the question targets; with `detail_theme_key` (the theme page), the answers of
-    that theme only (so the other themes' progress is not counted) and one more query, their evidence items.
+    answer's evidence items and the question targets; with `detail_theme_key` (the theme page), the answers,
+    assignment, review and target of that theme only (so the other themes' progress is not counted) and one more
+    query, their evidence items.
     Questions that do not apply to the council's type are left out, and so are themes left with none."""
     council_type = assessment.organisation.council_type
     content = bank_content(version_id=assessment.bank_version_id)
@@ -199,9 +200,11 @@ def assessment_structure(
     structure = AssessmentStructure(assessment=assessment, answers=answers)
     # Each theme's assignment, review and target for this assessment, in one query. (django-stubs cannot follow
     # select_related through a FilteredRelation.)
+    themes_read = Theme.objects.filter(version_id=assessment.bank_version_id)
+    if not with_detail and detail_theme_key is not None:
+        themes_read = themes_read.filter(key=detail_theme_key)
     for row in (
-        Theme.objects.filter(version_id=assessment.bank_version_id)
-        .annotate(
+        themes_read.annotate(
             assignment=FilteredRelation("council_assignments", condition=Q(council_assignments__assessment=assessment)),
             review=FilteredRelation("council_reviews", condition=Q(council_reviews__assessment=assessment)),
             target=FilteredRelation("council_targets", condition=Q(council_targets__assessment=assessment)),

@@ -156,3 +156,23 @@ def test_each_person_sees_the_answer_as_it_is_now_though_the_question_is_drawn_o
     html = client.get(theme_url(assessment, theme)).text
     assert checked_level(html, question) == "4"
     assert html.count(f'name="q{question.id}-level"') == 5  # each level once: nothing drawn twice
+
+
+def test_the_theme_page_shows_its_own_assignment_and_return_and_no_other_themes(
+    officer_client, assessment, bank, council
+):
+    from assessment.models import ThemeAssignment, ThemeReview
+
+    first, second = bank.themes
+    ThemeAssignment.objects.create(
+        assessment=assessment, theme=first, assignee=council.officer, assigned_by=council.lead
+    )
+    ThemeReview.objects.create(assessment=assessment, theme=second, status="returned", comment="Add the backup test")
+
+    first_page = officer_client.get(theme_url(assessment, first)).text
+    assert f"Assigned to {council.officer.get_full_name()}" in first_page
+    assert "Returned by the lead" not in first_page
+
+    second_page = officer_client.get(theme_url(assessment, second)).text
+    assert "Returned by the lead" in second_page and "Add the backup test" in second_page
+    assert "Assigned to" not in second_page
