@@ -153,6 +153,9 @@ class StartAssessmentForm(forms.Form):
         )
 
 
+LEVEL_CHOICES_SENT = frozenset({*(str(level.value) for level in MaturityLevel), NOT_APPLICABLE})
+
+
 @dataclass
 class QuestionBlock:
     """Everything the theme page shows for one question, with its bound fields."""
@@ -179,9 +182,10 @@ class QuestionBlock:
 
     @cached_property
     def chosen(self) -> str:
-        """The radio to show as chosen: a level ("3"), NOT_APPLICABLE, or "" for none."""
-        value = self.level.value()
-        return "" if value is None else str(value)
+        """The radio to show as chosen: a level ("3"), NOT_APPLICABLE, or "" for none (also for anything else sent,
+        which matches no radio: the page's drawn radios are kept by this value, so it must be one of a few)."""
+        value = "" if self.level.value() is None else str(self.level.value())
+        return value if value in LEVEL_CHOICES_SENT else ""
 
 
 class ThemeAnswersForm(forms.Form):

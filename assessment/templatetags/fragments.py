@@ -7,13 +7,17 @@ the theme page's level descriptors and sources are most of its rendering time. A
 for each request, so their fragments go with them and an editor's change shows at once.
 
 What is inside the tag may depend only on the owner and the keys: anything else (an answer, an error, the
-person) must stay outside it, or one person's page would show another's.
+person) must stay outside it, or one person's page would show another's. Keys must come from a small set (a
+level, a number, a date), never straight from what someone typed; and an owner keeps at most
+FRAGMENTS_PER_OWNER of them, starting afresh when it would hold more, so memory stays bounded whatever comes.
 """
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+
+FRAGMENTS_PER_OWNER = 32  # a question has about ten at once: its heading, sources, seven radio choices, a form
 
 
 class RenderedOnceNode(template.Node):
@@ -28,7 +32,10 @@ class RenderedOnceNode(template.Node):
         rendered = owner.__dict__.setdefault("_rendered_fragments", {})
         html = rendered.get(key)
         if html is None:
-            html = rendered[key] = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered, so escaped)
+            html = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered, so escaped)
+            if len(rendered) >= FRAGMENTS_PER_OWNER:
+                rendered.clear()  # yesterday's forms and the like; the ones in use are built again
+            rendered[key] = html
         return html
 
 

@@ -176,3 +176,17 @@ def test_the_theme_page_shows_its_own_assignment_and_return_and_no_other_themes(
     second_page = officer_client.get(theme_url(assessment, second)).text
     assert "Returned by the lead" in second_page and "Add the backup test" in second_page
     assert "Assigned to" not in second_page
+
+
+def test_levels_nobody_offered_do_not_pile_up_in_memory(officer_client, assessment, bank):
+    """The drawn radios are kept per chosen level; a forged level is shown as nothing chosen, not kept apiece."""
+    from assessment.selectors import bank_content
+
+    theme, question = bank.themes[0], bank.questions[0]
+    for n in range(40):
+        fields = page_fields(assessment, bank.questions[:2]) | {f"q{question.id}-level": f"forged-{n}" * 50}
+        response = officer_client.post(theme_url(assessment, theme), fields | {"action": "continue"})
+        assert response.status_code == 400
+        assert checked_level(response.text, question) is None
+    kept = bank_content(version_id=bank.version.id).questions_by_id[question.id].__dict__["_rendered_fragments"]
+    assert len(kept) <= 4  # its heading, sources, radios with nothing chosen, empty evidence form
