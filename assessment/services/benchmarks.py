@@ -242,9 +242,12 @@ def score_records_for_comparison(*, assessment: Assessment) -> ScoreRecords:
     )
     return ScoreRecords(
         earlier=sorted(
-            (period, key, score)
-            for organisation_id, _, _, period, key, score, _ in rows
-            if organisation_id == assessment.organisation_id
+            (
+                (period, key, score)
+                for organisation_id, _, _, period, key, score, _ in rows
+                if organisation_id == assessment.organisation_id
+            ),
+            key=lambda record: record[0],  # by period only: a score may be None
         ),
         peers=_latest_by_council(row for row in rows if row[0] != assessment.organisation_id),
     )

@@ -154,3 +154,17 @@ def test_trends_use_the_councils_earlier_stored_scores(assessment, bank, council
     assert trend["hybrid-working"].points[-1][0] == "2026/27"
     assert results.has_history
     assert Assessment.objects.count() == 2
+
+
+def test_trends_hold_when_one_earlier_assessment_of_a_year_has_an_unscored_theme(assessment, bank, council):
+    """Two assessments of one year on different bank versions (allowed), one with a theme nobody answered."""
+    from tests.factories import BankVersionFactory
+
+    for version, hybrid in ((bank.version, 2.5), (BankVersionFactory(), None)):
+        earlier = AssessmentFactory(
+            organisation=council.organisation, bank_version=version, period="2025/26", status="signed_off",
+            submitted_at="2025-06-01T00:00Z", signed_off_at="2025-06-02T00:00Z",
+        )  # fmt: skip
+        score_records_store(assessment=earlier, scores=scores(2.0, hybrid, 1.5))
+    results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
+    assert {t.key: t.points[0][0] for t in results.trends}["cyber-security"] == "2025/26"
