@@ -27,21 +27,21 @@ class _CacheThatMayFail:
     def get(self, key: str, default: Any = None) -> Any:
         try:
             return self._cache.get(key, default)
-        except Exception:  # each cache backend raises its own connection errors
-            logger.warning("Session cache unavailable: reading the session from the database", exc_info=True)
+        except Exception as error:  # each cache backend raises its own connection errors
+            logger.warning("Session cache unavailable: reading the session from the database (%s)", error)
             return default
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> None:
         try:
             self._cache.set(key, value, CACHED_SECONDS if timeout is None else min(timeout, CACHED_SECONDS))
-        except Exception:
-            logger.warning("Session cache unavailable: the session is kept in the database only", exc_info=True)
+        except Exception as error:
+            logger.warning("Session cache unavailable: the session is kept in the database only (%s)", error)
 
     def delete(self, key: str) -> None:
         try:
             self._cache.delete(key)
-        except Exception:
-            logger.warning("Session cache unavailable: a cached copy may outlive this session", exc_info=True)
+        except Exception as error:
+            logger.warning("Session cache unavailable: a cached copy may outlive this session (%s)", error)
 
     def __contains__(self, key: str) -> bool:
         try:
@@ -53,21 +53,21 @@ class _CacheThatMayFail:
     async def aget(self, key: str, default: Any = None) -> Any:
         try:
             return await self._cache.aget(key, default)
-        except Exception:
-            logger.warning("Session cache unavailable: reading the session from the database", exc_info=True)
+        except Exception as error:
+            logger.warning("Session cache unavailable: reading the session from the database (%s)", error)
             return default
 
     async def aset(self, key: str, value: Any, timeout: int | None = None) -> None:
         try:
             await self._cache.aset(key, value, CACHED_SECONDS if timeout is None else min(timeout, CACHED_SECONDS))
-        except Exception:
-            logger.warning("Session cache unavailable: the session is kept in the database only", exc_info=True)
+        except Exception as error:
+            logger.warning("Session cache unavailable: the session is kept in the database only (%s)", error)
 
     async def adelete(self, key: str) -> None:
         try:
             await self._cache.adelete(key)
-        except Exception:
-            logger.warning("Session cache unavailable: a cached copy may outlive this session", exc_info=True)
+        except Exception as error:
+            logger.warning("Session cache unavailable: a cached copy may outlive this session (%s)", error)
 
     async def ahas_key(self, key: str) -> bool:
         try:

@@ -125,6 +125,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # A shared cache (Redis) in production where several processes run: CACHE_URL=redis://host:6379/0.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    # A Redis that is reached but does not answer (a network fault, a hung server) must not hold every page for
+    # redis-py's five seconds a call: give up after half a second and go on without the cache, as when it refuses.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "assessment.User"

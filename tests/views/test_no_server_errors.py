@@ -1,5 +1,6 @@
 """Inputs that used to be server errors: each is now a clear answer, on SQLite and on PostgreSQL."""
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,31 @@ def test_the_report_downloads_when_the_cache_is_unreachable(client, settings, as
     client.force_login(council.officer)
     response = client.get(reverse("assessment_report_pdf", kwargs={"pk": assessment.pk}))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_redis_that_does_not_answer_is_given_up_on_within_half_a_second(tmp_path):
+    """Redis reached but silent (a network fault, a hung server): each cache call gives up after half a second,
+    not redis-py's five, and the service goes on without the cache, as when Redis refuses the connection."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel accepts connections; nothing ever replies
+        script = (
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup()\n"
+            "from django.conf import settings\n"
+            "from django.test import Client\n"
+            "options = settings.CACHES['default']['OPTIONS']\n"
+            "print(options['socket_connect_timeout'], options['socket_timeout'])\n"
+            "print(Client(HTTP_HOST='localhost').get('/healthz').json()['cache'])\n"
+        )
+        env = {"PATH": "/usr/bin:/bin", "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+               "CACHE_URL": f"redis://127.0.0.1:{silent.getsockname()[1]}/0"}  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+    assert result.returncode == 0, result.stderr
+    timeouts, health = result.stdout.strip().splitlines()[-2:]
+    assert timeouts == "0.5 0.5"
+    assert health.startswith("unavailable")
 
 
 @pytest.mark.parametrize("email_url", ["consolemail://", "smtp://localhost:25"])
