@@ -13,5 +13,5 @@ def report_render_task(*, report_id: int, fingerprint: str) -> None:
 
 
 @task()
-def invitation_email_task(*, invitation_id: int, base_url: str) -> None:
-    invitation_email_deliver(invitation_id=invitation_id, base_url=base_url)
+def invitation_email_task(*, invitation_id: int, base_url: str, attempt: int = 0) -> None:
+    invitation_email_deliver(invitation_id=invitation_id, base_url=base_url, attempt=attempt)

@@ -3,7 +3,7 @@
 import hashlib
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from assessment.models import EMAIL_MAX_LENGTH, Invitation, Membership, Organisation, SupportEvent, User
 from assessment.services.permissions import Can, require
@@ -109,8 +109,12 @@ def invitation_link_new(*, invitation: Invitation, base_url: str) -> str:
 @transaction.atomic
 def invitation_link_for_inviter(*, invitation: Invitation, user: User, base_url: str) -> str:
     """A new link for the person inviting to send themselves, when email does not reach the invitee. Any link
-    emailed before stops working."""
+    emailed before stops working, and an email still waiting to be tried again is not sent (its link would
+    replace this one)."""
     locked = _pending_locked(invitation=invitation, user=user)
+    if locked.email_status == Invitation.Email.SENDING:
+        locked.email_status = Invitation.Email.FAILED
+        locked.save(update_fields=["email_status"])
     return invitation_link_new(invitation=locked, base_url=base_url)
 
 
@@ -143,7 +147,10 @@ def _email_queue(*, invitation: Invitation, base_url: str) -> None:
     # After commit: the queue may be the database (the task row then commits with the invitation anyway), or
     # inline, where sending inside the transaction would hold it open for the mail server.
     transaction.on_commit(
-        lambda: invitation_email_task.enqueue(invitation_id=invitation.pk, base_url=base_url), robust=True
+        lambda: invitation_email_task.enqueue(
+            invitation_id=invitation.pk, base_url=base_url, attempt=invitation.email_attempts
+        ),
+        robust=True,
     )
 
 
@@ -151,37 +158,56 @@ def _email_queue(*, invitation: Invitation, base_url: str) -> None:
 EMAIL_ATTEMPTS = 5
 
 
-def invitation_email_deliver(*, invitation_id: int, base_url: str) -> None:
+def invitation_email_deliver(*, invitation_id: int, base_url: str, attempt: int = 0) -> None:
     """Email a pending invitation with a new link. Records whether it went; a failure (the mail server down)
     is tried again later, with backoff, where tasks run on a worker, and otherwise shown on the team page with
-    "Send again"."""
-    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
-    if invitation is None or not _is_pending(invitation):
+    "Send again".
+
+    `attempt` is how many tries came before this one. A task overtaken since it was queued ("Send again", a link
+    the inviter took, or another try) finds a different count and does nothing, so nobody gets a second email
+    whose link silently replaces the first."""
+    claimed = Invitation.objects.filter(
+        pk=invitation_id,
+        email_status=Invitation.Email.SENDING,
+        email_attempts=attempt,
+        accepted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).update(email_attempts=attempt + 1)
+    if not claimed:
         return
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
     link = invitation_link_new(invitation=invitation, base_url=base_url)
     sent = invitation_email_send(
         organisation=invitation.organisation, invited_by=invitation.invited_by, email=invitation.email,
-        role=invitation.role, link=link,
+        role=invitation.role, link=link, expires_at=invitation.expires_at,
     )  # fmt: skip
-    attempts = invitation.email_attempts + 1
+    attempts = attempt + 1
     if sent:
         Invitation.objects.filter(pk=invitation.pk).update(
-            email_status=Invitation.Email.SENT, email_attempts=attempts, emailed_at=timezone.now()
+            email_status=Invitation.Email.SENT, emailed_at=timezone.now()
         )
         return
     retry = attempts < EMAIL_ATTEMPTS and not tasks_run_inline()
-    Invitation.objects.filter(pk=invitation.pk).update(
-        email_status=Invitation.Email.SENDING if retry else Invitation.Email.FAILED, email_attempts=attempts
-    )
-    if retry:
-        from assessment.tasks import invitation_email_task
+    if not retry:
+        Invitation.objects.filter(pk=invitation.pk).update(email_status=Invitation.Email.FAILED)
+        return
+    from assessment.tasks import invitation_email_task
 
-        later = timezone.now() + timedelta(minutes=2 ** (attempts - 1))
-        invitation_email_task.using(run_after=later).enqueue(invitation_id=invitation.pk, base_url=base_url)
+    later = timezone.now() + timedelta(minutes=2 ** (attempts - 1))
+    invitation_email_task.using(run_after=later).enqueue(
+        invitation_id=invitation.pk, base_url=base_url, attempt=attempts
+    )
+
+
+def _expiry_text(expires_at: datetime) -> str:
+    """ "expires in 7 days, on 3 December 2026": an invitation sent again keeps the date it was first given."""
+    days = round((expires_at - timezone.now()).total_seconds() / 86400)
+    when = formats.date_format(timezone.localtime(expires_at), "j F Y")
+    return f"expires in {days} day{'s' if days != 1 else ''}, on {when}" if days >= 1 else f"expires on {when}"
 
 
 def invitation_email_send(
-    *, organisation: Organisation, invited_by: User | None, email: str, role: str, link: str
+    *, organisation: Organisation, invited_by: User | None, email: str, role: str, link: str, expires_at: datetime
 ) -> bool:
     """Email an invitation link. False (and logged) when the mail server cannot be reached."""
     inviter = invited_by.get_full_name() if invited_by else "Your council"
@@ -191,7 +217,7 @@ def invitation_email_send(
             message=(
                 f"{inviter} has invited you to join {organisation.name} on the council digital "
                 f"maturity self-assessment as {Membership.Role(role).label.lower()}.\n\n"
-                f"Accept the invitation with this link. It works once and expires in 7 days:\n\n{link}\n"
+                f"Accept the invitation with this link. It works once and {_expiry_text(expires_at)}:\n\n{link}\n"
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[email],

@@ -133,3 +133,34 @@ def test_after_five_failed_attempts_the_team_page_says_not_sent(admin_client, co
     assert invitation.email_status == Invitation.Email.FAILED and invitation.email_attempts == 5
     assert DBTaskResult.objects.ready().count() == 0
     assert "Not sent" in admin_client.get(reverse("team", args=[council.organisation.pk])).content.decode()
+
+
+def test_a_try_overtaken_by_send_again_or_a_link_sends_nothing(admin_client, council):
+    """A retry queued before "Send again" or "Get a link to send yourself" must not email a second link that
+    replaces the one just sent or handed over."""
+    from assessment.services.teams import invitation_email_deliver
+
+    _invite(admin_client, council)
+    invitation = Invitation.objects.get()
+    retry = {"invitation_id": invitation.pk, "base_url": "http://testserver/"}
+    Invitation.objects.filter(pk=invitation.pk).update(email_status=Invitation.Email.SENDING)  # a retry waits
+
+    own = _link_in(_resend(admin_client, council, invitation, "link").content.decode())
+    sent = len(mail.outbox)
+    invitation_email_deliver(**retry)  # a task queued before the first try
+    invitation_email_deliver(**retry, attempt=invitation.email_attempts)  # the retry queued after it
+
+    assert len(mail.outbox) == sent
+    admin_client.logout()
+    assert admin_client.get(own).status_code == 200  # the link handed over still works
+
+
+def test_an_email_sent_again_gives_the_invitations_own_expiry_date(admin_client, council):
+    _invite(admin_client, council)
+    invitation = Invitation.objects.get()
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + timedelta(days=2, hours=1))
+
+    _resend(admin_client, council, invitation, "email")
+
+    expires = timezone.localtime(Invitation.objects.get().expires_at)
+    assert f"expires in 2 days, on {expires.day} {expires:%B %Y}" in mail.outbox[-1].body
