@@ -184,7 +184,7 @@ class QuestionBlock:
     def chosen(self) -> str:
         """The radio to show as chosen: a level ("3"), NOT_APPLICABLE, or "" for none (also for anything else sent,
         which matches no radio: the page's drawn radios are kept by this value, so it must be one of a few)."""
-        value = "" if self.level.value() is None else str(self.level.value())
+        value = str(self.level.value())
         return value if value in LEVEL_CHOICES_SENT else ""
 
 

@@ -57,8 +57,8 @@ class TwoFactorMiddleware:
 class SessionLimitsMiddleware:
     """Ends a session SESSION_MAX_SECONDS after sign-in, however active it has been; the person is sent to sign
     in again and then back to the page they asked for. The idle limit is the session's age, renewed by
-    activity: at most every tenth of the idle limit (a minute, by default), so that most requests do not write
-    the session to the database."""
+    activity at most once a minute (more often if the idle limit is under ten minutes: every tenth of it), so
+    that most requests do not write the session to the database."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -125,7 +125,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # A shared cache (Redis) in production where several processes run: CACHE_URL=redis://host:6379/0.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-if "redis" in CACHES["default"]["BACKEND"].lower():
+CACHE_IS_REDIS = "redis" in CACHES["default"]["BACKEND"].lower()
+if CACHE_IS_REDIS:
     # A Redis that is reached but does not answer (a network fault, a hung server) must not hold every page for
     # redis-py's five seconds a call: give up after half a second and go on without the cache, as when it refuses.
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
@@ -219,8 +220,9 @@ elif env.str("EMAIL_URL", default="").startswith("notify://"):
             "OPTIONS": {
                 "api_key": env.str("NOTIFY_API_KEY", default=""),
                 "template_id": env.str("NOTIFY_TEMPLATE_ID", default=""),
-                "base_url": env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"),
-            },
+            }
+            # Notify's own address unless told otherwise (assessment/email_backends.py holds it).
+            | ({"base_url": env.str("NOTIFY_BASE_URL")} if "NOTIFY_BASE_URL" in env else {}),
         }
     }
 else:
@@ -271,11 +273,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 # when the cache is down: assessment/sessions.py) when every process shares the cache: Redis
 # (CACHE_URL=redis://…), or the in-process cache of a local run (DEBUG), which is one process. Several processes
 # without a shared cache would each keep their own copy, so there sessions are read from the database.
-SESSION_ENGINE = (
-    "assessment.sessions"
-    if DEBUG or "redis" in CACHES["default"]["BACKEND"].lower()
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "assessment.sessions" if DEBUG or CACHE_IS_REDIS else "django.contrib.sessions.backends.db"
 
 # Browsers may use these features on our pages: none of them.
 PERMISSIONS_POLICY = (

@@ -36,5 +36,6 @@ def dependencies_check() -> dict[str, str]:
 
         waiting = DBTaskResult.objects.ready().filter(enqueued_at__lt=timezone.now() - TASK_QUEUE_PATIENCE).count()
         if waiting:
-            states["tasks"] = f"{waiting} waiting over 5 minutes: is a worker (manage.py db_worker) running?"
+            minutes = int(TASK_QUEUE_PATIENCE.total_seconds() // 60)
+            states["tasks"] = f"{waiting} waiting over {minutes} minutes: is a worker (manage.py db_worker) running?"
     return states

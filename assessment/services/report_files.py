@@ -32,7 +32,8 @@ def report_file_request(*, assessment: Assessment, include_evidence: bool = Fals
     variant = ReportFile.Variant.EVIDENCE if include_evidence else ReportFile.Variant.SUMMARY
     fingerprint = report_fingerprint(assessment, include_evidence=include_evidence)
     with transaction.atomic():
-        report, created = ReportFile.objects.select_for_update().get_or_create(
+        # The file itself is read only when it is served, not by each check while it is being prepared.
+        report, created = ReportFile.objects.defer("pdf").select_for_update().get_or_create(
             assessment=assessment, variant=variant,
             defaults={"fingerprint": fingerprint, "requested_at": timezone.now()},
         )  # fmt: skip
@@ -50,7 +51,8 @@ def report_file_request(*, assessment: Assessment, include_evidence: bool = Fals
         # Queued inside the transaction: django-tasks-db writes the task to the same database, so a worker sees it
         # only once this row's new state is committed, and never for a request that rolled back.
         _enqueue(report.pk, fingerprint)
-    report.refresh_from_db()  # rendered already, where tasks run inline
+    if tasks_run_inline():
+        report.refresh_from_db()  # rendered already
     return report
 
 

@@ -137,7 +137,7 @@ def _evidence_change(request, assessment, progress, add_for, item_form) -> HttpR
         evidence_item_remove(item=item, user=request.user)
         messages.success(request, f"“{item.description}” has been removed. Your answers have been saved.")
         return redirect(f"{anchor_url}#question-{item.answer.question.key}")
-    if add_for is None or item_form is None:
+    if add_for is None or item_form is None:  # item_form is the form sent for add_for
         return None
     if not item_form.is_valid():
         return None

@@ -30,16 +30,26 @@
     check.appendChild(link);
   }
 
+  // After about five minutes it stops asking and says so; the "Check" link (left in place) asks once more.
+  function slow() {
+    status.textContent = 'This is taking longer than usual. Check again in a few minutes, or come back later.';
+  }
+
+  function askAgainAfter(delay) {
+    if (attempts < 150) window.setTimeout(ask, delay);
+    else slow();
+  }
+
   function ask() {
     attempts += 1;
     fetch(url, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' })
       .then(function (response) {
         if (response.status === 200) return ready();
         if (response.status === 503) return failed();
-        if (attempts < 150) window.setTimeout(ask, 2000);
+        askAgainAfter(2000);
       })
       .catch(function () {
-        if (attempts < 150) window.setTimeout(ask, 4000);
+        askAgainAfter(4000);
       });
   }
 
