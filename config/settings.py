@@ -217,9 +217,10 @@ elif env.str("EMAIL_URL", default="").startswith("notify://"):
     MAILERS = {
         "default": {
             "BACKEND": "assessment.email_backends.NotifyEmailBackend",
+            # Both required: a service that cannot send its invitations should not start.
             "OPTIONS": {
-                "api_key": env.str("NOTIFY_API_KEY", default=""),
-                "template_id": env.str("NOTIFY_TEMPLATE_ID", default=""),
+                "api_key": env.str("NOTIFY_API_KEY"),
+                "template_id": env.str("NOTIFY_TEMPLATE_ID"),
             }
             # Notify's own address unless told otherwise (assessment/email_backends.py holds it).
             | ({"base_url": env.str("NOTIFY_BASE_URL")} if "NOTIFY_BASE_URL" in env else {}),

@@ -121,6 +121,18 @@ def test_every_email_url_gives_a_backend_that_can_be_built(email_url):
     assert result.stdout.strip().startswith("django.core.mail.backends.")
 
 
+def test_email_url_notify_without_its_key_stops_start_up_and_says_what_is_missing():
+    """Not later, as invitations that stay "Sending" because the email backend cannot be built."""
+    script = "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup()\n"
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "true", "EMAIL_URL": "notify://",
+           "NOTIFY_TEMPLATE_ID": "f33517ff-2a88-4f6e-b855-c550268ce08a"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "NOTIFY_API_KEY" in result.stderr
+
+
 def test_email_url_notify_gives_the_notify_backend():
     script = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup()\n"
