@@ -16,6 +16,11 @@ class CouncilType(models.TextChoices):
     WELSH_PRINCIPAL = "welsh_principal", "Welsh principal council"
     SCOTTISH = "scottish", "Scottish council"
 
+    @property
+    def plural(self) -> str:
+        """The label of a group of councils of this type, as peer benchmarks name it."""
+        return "Unitary authorities" if self == CouncilType.UNITARY else f"{self.label}s"
+
 
 class Nation(models.TextChoices):
     ENGLAND = "england", "England"

@@ -265,7 +265,7 @@ def peer_benchmarks(
     own_sets = question_sets(scores=scores)
     titles = [(OVERALL, "Overall", "Overall")] + [(t.key, t.title, t.short_title) for t in scores.themes]
     groups = [
-        (f"{organisation.get_council_type_display()}s", lambda kind: kind[0] == organisation.council_type),
+        (Organisation.CouncilType(organisation.council_type).plural, lambda kind: kind[0] == organisation.council_type),
         (f"Councils in {organisation.get_nation_display()}", lambda kind: kind[1] == organisation.nation),
         ("All councils", lambda kind: True),
     ]

@@ -168,3 +168,9 @@ def test_trends_hold_when_one_earlier_assessment_of_a_year_has_an_unscored_theme
         score_records_store(assessment=earlier, scores=scores(2.0, hybrid, 1.5))
     results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
     assert {t.key: t.points[0][0] for t in results.trends}["cyber-security"] == "2025/26"
+
+
+def test_a_unitary_authority_is_compared_with_unitary_authorities(bank):
+    council = OrganisationFactory(council_type="unitary")
+    assessment = AssessmentFactory(organisation=council, bank_version=bank.version)
+    assert "Unitary authorities" in groups(assessment)  # not "Unitary authoritys"
