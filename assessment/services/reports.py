@@ -10,11 +10,13 @@ import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import Count, Max, Sum
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -167,10 +169,14 @@ class Results:
     trends: list[ThemeTrend]
     benchmarks: list[GroupBenchmark]
     benchmark_plots: list[BenchmarkPlot]
-    events: list[AssessmentEvent]
     actions: list[Action]
     action_plan: list[PlannedAction]
     key_messages: list[str]
+
+    @cached_property
+    def events(self) -> list[AssessmentEvent]:
+        """The status history, which only the PDF shows: read when it is first drawn."""
+        return list(self.assessment.events.select_related("actor", "theme").order_by("created_at", "id"))
 
     @property
     def is_provisional(self) -> bool:
@@ -380,7 +386,6 @@ def results_build(*, structure: AssessmentStructure) -> Results:
             for index, group in enumerate(benchmarks)
             if group.enough and group.themes
         ],
-        events=list(assessment.events.select_related("actor", "theme").order_by("created_at", "id")),
         actions=actions,
         action_plan=[
             PlannedAction(item=item, action=action_for_question.get(item.question_key)) for item in scores.action_plan
@@ -472,16 +477,49 @@ def report_pdf_render(
         return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def report_fingerprint(assessment: Assessment, *, include_evidence: bool = False) -> str:
-    """Changes with the assessment (a target, evidence item, action or status change moves `updated_at`), with
-    its answers (each save moves the answer's version), and with the latest stored score on its bank version,
-    since another council's submission moves the benchmarks."""
-    latest_scores = ThemeScoreRecord.objects.filter(assessment__bank_version_id=assessment.bank_version_id).aggregate(
-        latest=Max("id")
-    )["latest"]
-    answers = Answer.objects.filter(assessment=assessment).aggregate(versions=Sum("version"), count=Count("id"))
-    variant = "evidence" if include_evidence else "summary"
-    return (
-        f"report-pdf:{assessment.pk}:{assessment.updated_at.timestamp()}:{answers['count']}.{answers['versions']}:"
-        f"{latest_scores}:{variant}:{REPORT_LAYOUT_VERSION}"
+def _single_value(queryset: QuerySet, expression: Func) -> Subquery:
+    """`expression` (an SQL aggregate such as COUNT) over all of `queryset`, as a subquery. Written as a function
+    rather than Django's Count or Max, which would group by the rows' own columns inside a subquery."""
+    return Subquery(queryset.order_by().annotate(value=expression).values("value")[:1])
+
+
+def results_version(assessment: Assessment) -> str:
+    """Changes whenever anything the results page or the report shows changes, in one query:
+    - the assessment (a target, evidence item, action or status change moves its `updated_at`);
+    - its council (the name, and the type and nation that choose its peer groups);
+    - its answers (each save moves an answer's `updated_at` and its version; answers are never deleted);
+    - the stored scores it is compared with: the council's earlier assessments and the peers' on its bank
+      version (a submission or sign-off stores new rows; a deleted assessment takes its rows away)."""
+    answers = Answer.objects.filter(assessment_id=OuterRef("pk"))
+    records = ThemeScoreRecord.objects.filter(
+        Q(assessment__bank_version_id=OuterRef("bank_version_id"))
+        | Q(assessment__organisation_id=OuterRef("organisation_id"))
     )
+    row = (
+        Assessment.objects.filter(pk=assessment.pk)
+        .annotate(
+            answer_count=_single_value(answers, Func(F("id"), function="COUNT")),
+            answer_versions=_single_value(answers, Func(F("version"), function="SUM")),
+            answer_changed=_single_value(answers, Func(F("updated_at"), function="MAX")),
+            record_count=_single_value(records, Func(F("id"), function="COUNT")),
+            record_latest=_single_value(records, Func(F("id"), function="MAX")),
+        )
+        .values_list(
+            "pk",
+            "updated_at",
+            "organisation__updated_at",
+            "answer_count",
+            "answer_versions",
+            "answer_changed",
+            "record_count",
+            "record_latest",
+        )  # fmt: skip
+        .get()
+    )
+    return ":".join(str(value.timestamp() if isinstance(value, datetime) else value) for value in row)
+
+
+def report_fingerprint(assessment: Assessment, *, include_evidence: bool = False) -> str:
+    """The stored PDF is up to date while this is unchanged."""
+    variant = "evidence" if include_evidence else "summary"
+    return f"report-pdf:{results_version(assessment)}:{variant}:{REPORT_LAYOUT_VERSION}"

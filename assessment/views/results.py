@@ -10,11 +10,11 @@ from assessment import selectors
 from assessment.forms import TargetChoice, TargetsForm
 from assessment.models import ReportFile
 from assessment.services.assessments import question_targets_set, theme_targets_set
-from assessment.services.benchmarks import peer_group_minimum
 from assessment.services.exports import EXPORT_KINDS, table_for, to_csv, to_xlsx
 from assessment.services.permissions import Can, allowed_on_page, require
 from assessment.services.report_files import report_file_request
 from assessment.services.reports import report_filename, results_build
+from assessment.services.results_page import results_page_body
 from assessment.templatetags.maturity import basis
 from assessment.views import AuthenticatedHttpRequest
 
@@ -22,22 +22,14 @@ from assessment.views import AuthenticatedHttpRequest
 @login_required
 def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     can = allowed_on_page(request, assessment.organisation)
-    return render(
-        request,
-        "assessment/results.html",
-        {
-            "assessment": assessment,
-            "results": results,
-            "can": can,
-            "peer_minimum": peer_group_minimum(),
-            # Leads can take a recommendation on as an action straight from the plan.
-            "actions_url": reverse("assessment_actions", kwargs={"pk": assessment.pk})
-            if Can.MANAGE_ACTIONS in can
-            else "",
-        },
+    body = results_page_body(
+        assessment=assessment,
+        # Leads can take a recommendation on as an action straight from the plan.
+        can_manage_actions=Can.MANAGE_ACTIONS in can,
+        can_set_targets=Can.SET_TARGETS in can,
     )
+    return render(request, "assessment/results.html", {"assessment": assessment, "body": body, "can": can})
 
 
 @login_required

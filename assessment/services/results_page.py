@@ -1,0 +1,86 @@
+"""The results page's body, drawn once for each state of the assessment and kept in the cache.
+
+Scoring, comparing and drawing every theme's questions, the action plan and the charts is almost all of the
+results page's time, and the page is read far more often than the assessment changes: by leads and chief
+officers, and by officers checking after each theme. So the body (everything below the heading) is kept in
+the cache under a key that moves with everything it shows (`results_version`), with what the person may do
+there, and with the code that draws it; the header, which names the person, is drawn on every request.
+
+The cache is Redis where one is set, shared by every app server. A cache that cannot be reached is treated as
+empty: the page is drawn as if it were the first view, never an error.
+"""
+
+import functools
+import hashlib
+import logging
+import zlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from assessment.models import Assessment
+from assessment.selectors import assessment_structure
+from assessment.services.benchmarks import peer_group_minimum
+from assessment.services.reports import results_build, results_version
+
+logger = logging.getLogger(__name__)
+
+# A day at most: anything the version does not capture (another council's type changing, a person's name in
+# "submitted by") is right again the next day.
+KEPT_SECONDS = 24 * 60 * 60
+TEMPLATE = "assessment/results/_body.html"
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The templates and code that draw the page. A deploy that changes them must not serve a body drawn by the
+    code before it: the cache is shared and outlives the processes."""
+    digest = hashlib.sha256()
+    for folder in (settings.BASE_DIR / "templates", settings.BASE_DIR / "assessment"):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".html", ".svg", ".py"):
+                digest.update(path.relative_to(settings.BASE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def results_page_body(*, assessment: Assessment, can_manage_actions: bool, can_set_targets: bool) -> SafeString:
+    """The results page below its heading, for someone who may (or may not) take on actions and set targets."""
+    key = ":".join(
+        (
+            "results-page",
+            _code_digest(),
+            results_version(assessment),
+            str(peer_group_minimum()),
+            "actions" if can_manage_actions else "",
+            "targets" if can_set_targets else "",
+        )
+    )
+    try:
+        kept = cache.get(key)
+    except Exception as error:  # each cache backend raises its own connection errors
+        logger.warning("Cache unavailable: drawing the results page afresh (%s)", error)
+        kept = None
+    if kept is not None:
+        # What this function drew from the template (escaped there), as it stored it: nothing else writes this key.
+        return mark_safe(zlib.decompress(kept).decode())  # noqa: S308
+    results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
+    body: SafeString = render_to_string(
+        TEMPLATE,
+        {
+            "assessment": assessment,
+            "results": results,
+            "peer_minimum": peer_group_minimum(),
+            "can_set_targets": can_set_targets,
+            "actions_url": reverse("assessment_actions", kwargs={"pk": assessment.pk}) if can_manage_actions else "",
+        },
+    )
+    try:
+        # Compressed (a tenth of the size, in about a millisecond): a council's page is a quarter of a megabyte.
+        cache.set(key, zlib.compress(body.encode(), 1), KEPT_SECONDS)
+    except Exception as error:
+        logger.warning("Cache unavailable: the results page is not kept (%s)", error)
+    return body

@@ -1,0 +1,132 @@
+"""The results page is drawn once for each state of the assessment and kept (services/results_page.py): whatever
+changes what it shows, through the services people use, shows on the next view."""
+
+import datetime
+import logging
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessment.models import Answer, Organisation
+from assessment.services.assessments import AnswerChange, answers_save, theme_targets_set
+from assessment.services.collaboration import evidence_item_add
+from assessment.services.cycles import action_create
+from tests.factories import AnswerFactory
+from tests.services.test_benchmarks import peer
+
+
+@pytest.fixture
+def answered(assessment, bank, council):
+    for question, level in zip(bank.questions, [4, 1, 3, 2], strict=True):
+        AnswerFactory(assessment=assessment, question=question, level=level, answered_by=council.officer)
+    return assessment
+
+
+def _results(client, assessment) -> str:
+    """The page, without the sign-out form's CSRF token, which is masked afresh on every response."""
+    response = client.get(reverse("assessment_results", kwargs={"pk": assessment.pk}))
+    assert response.status_code == 200
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def _save_answer(assessment, bank, council):
+    answer = Answer.objects.get(assessment=assessment, question=bank.questions[1])
+    change = AnswerChange(question=bank.questions[1], level=5, not_applicable=False, evidence="Fibre to every office",
+                          expected_version=answer.version)  # fmt: skip
+    answers_save(assessment=assessment, user=council.officer, changes=[change])
+
+
+def _set_target(assessment, bank, council):
+    theme_targets_set(assessment=assessment, user=council.lead, levels={bank.themes[0]: 5})
+
+
+def _take_on_action(assessment, bank, council):
+    action_create(assessment=assessment, user=council.lead, question_key="connectivity", text="Replace the routers",
+                  owner="Head of Digital Infrastructure", due_date=None)  # fmt: skip
+
+
+def _add_evidence(assessment, bank, council):
+    evidence_item_add(assessment=assessment, question=bank.questions[0], user=council.officer,
+                      description="Device refresh plan", link="", owner="IT manager",
+                      dated=datetime.date(2026, 3, 1))  # fmt: skip
+
+
+def _change_council_type(assessment, bank, council):
+    organisation = Organisation.objects.get(pk=council.organisation.pk)
+    organisation.council_type = Organisation.CouncilType.UNITARY
+    organisation.save()
+
+
+def _peers_submit(assessment, bank, council):
+    for value in (1.0, 2.0, 3.0, 4.0, 5.0):
+        peer(bank, value=value)
+
+
+CHANGES = {
+    # what changes: (the change, what the page shows before, what it shows after)
+    "an answer saved": (_save_answer, "1 → 3", "5 → 3"),
+    "a theme target set": (_set_target, "Target 3.", "Target 5 (set by the lead)."),
+    "an action taken on": (_take_on_action, "Not assigned", "Head of Digital Infrastructure"),
+    "an evidence item added": (_add_evidence, "2 answers are at level 3 or above", "1 answer is at level 3 or above"),
+    "the council's type changed": (_change_council_type, "County councils", "Unitary authorities"),
+    "other councils submitted": (_peers_submit, "Not enough councils", "County councils (5 councils)"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_shows_on_the_next_view_of_the_results(client, answered, bank, council, change):
+    make_change, before, after = CHANGES[change]
+    client.force_login(council.lead)
+    first = _results(client, answered)
+    assert before in first and after not in first
+    assert _results(client, answered) == first  # kept while nothing changes
+
+    make_change(answered, bank, council)
+
+    assert after in _results(client, answered)
+
+
+def test_a_peer_assessment_deleted_leaves_the_benchmarks(client, answered, bank, council):
+    extra = peer(bank)  # not the latest scores stored
+    _peers_submit(answered, bank, council)
+    client.force_login(council.lead)
+    assert "County councils (6 councils)" in _results(client, answered)
+    extra.delete()
+    assert "County councils (5 councils)" in _results(client, answered)
+
+
+def test_a_kept_page_offers_actions_to_leads_only(client, answered, council):
+    client.force_login(council.lead)
+    as_lead = _results(client, answered)
+    client.force_login(council.officer)
+    as_officer = _results(client, answered)
+    assert "Take on as an action" in as_lead and "Set target levels" in as_lead
+    assert "Take on as an action" not in as_officer and "Set target levels" not in as_officer
+
+
+def test_a_kept_page_reads_only_the_person_the_assessment_and_its_version(client, answered, council):
+    client.force_login(council.officer)
+    _results(client, answered)
+    with CaptureQueriesContext(connection) as queries:
+        _results(client, answered)
+    # The user, the assessment with its council, what its results are drawn from (one query), the memberships.
+    assert len(queries) == 4
+    assert not any("assessment_answer" in q["sql"] and "SELECT COUNT" not in q["sql"] for q in queries)
+
+
+def test_an_unreachable_cache_draws_the_page_afresh(client, answered, council, monkeypatch, caplog):
+    client.force_login(council.officer)
+    expected = _results(client, answered)
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+    with caplog.at_level(logging.WARNING):
+        assert _results(client, answered) == expected
+    assert "Cache unavailable: drawing the results page afresh" in caplog.text
