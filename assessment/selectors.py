@@ -3,6 +3,7 @@ so another council's assessment is a 404 and never a leak."""
 
 import threading
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import F, FilteredRelation, Q, QuerySet, prefetch_related_objects
@@ -37,14 +38,27 @@ def organisations_for_user(*, user: User) -> QuerySet[Organisation]:
 
 def assessments_for_user(*, user: User) -> QuerySet[Assessment]:
     return (
+        # Only the council: the bank version is read from memory by id (`bank_content`), and its title only by the
+        # PDF report.
         Assessment.objects.filter(organisation__memberships__user=user)
-        .select_related("organisation", "bank_version__bank")
+        .select_related("organisation")
         .order_by("-period", "organisation__name", "-created_at")
     )
 
 
 def assessment_get_for_user(*, user: User, pk: int) -> Assessment:
+    """The assessment if it belongs to one of the person's councils, otherwise a 404, in one query: for requests
+    that answer without a page (an autosave, an export). Pages use `assessment_get_for_member`."""
     return get_object_or_404(assessments_for_user(user=user), pk=pk)
+
+
+def assessment_get_for_member(*, memberships: Mapping[int, Membership], pk: int) -> Assessment:
+    """The assessment if it belongs to one of the person's councils, otherwise a 404. `memberships` is what
+    `memberships_for_request` read for the page (by council id, each with its council): the assessment is then
+    read on its own, without joining memberships and councils again, and shares their council object."""
+    assessment = get_object_or_404(Assessment.objects.filter(organisation_id__in=list(memberships)), pk=pk)
+    assessment.organisation = memberships[assessment.organisation_id].organisation
+    return assessment
 
 
 def published_bank_versions() -> QuerySet[BankVersion]:
@@ -187,7 +201,7 @@ def assessment_structure(
     else:
         detailed_theme_ids = {t.id for t in themes if t.key == detail_theme_key}
         detailed = [q for q in questions if q.theme_id in detailed_theme_ids]
-    answers_query = Answer.objects.filter(assessment=assessment)
+    answers_query = Answer.objects.filter(assessment=assessment).order_by()  # read into a dict: no joins to sort
     if not with_detail and detail_theme_key is not None:  # the theme page: one theme's answers, no other's progress
         answers_query = answers_query.filter(question__in=detailed)
     answers = {a.question_id: a for a in answers_query}

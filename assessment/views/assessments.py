@@ -17,7 +17,7 @@ from assessment.services.assessments import (
 )
 from assessment.services.periods import period_choices, period_for_date
 from assessment.services.permissions import allowed_on_page
-from assessment.views import AuthenticatedHttpRequest
+from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
 REPLY_MAX_LENGTH = 2000
 
@@ -56,7 +56,7 @@ def assessment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def assessment_task_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     structure = selectors.assessment_structure(assessment=assessment)
     return render(
         request,
@@ -74,7 +74,7 @@ def assessment_task_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Check your answers, and submit."""
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
     returned = [t for t in structure.themes if (r := structure.reviews.get(t.theme.id)) and r.status == "returned"]
     form = SubmitAssessmentForm(request.POST if request.method == "POST" else None)
@@ -114,7 +114,7 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 def assessment_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     if assessment.is_editable:
         return redirect("assessment_check", pk=assessment.pk)
     return render(request, "assessment/submitted.html", {"assessment": assessment})

@@ -18,13 +18,13 @@ from assessment.services.cycles import action_create, action_update_status, asse
 from assessment.services.periods import period_from_start_year
 from assessment.services.permissions import Can, allowed_on_page, require
 from assessment.services.reports import results_build
-from assessment.views import AuthenticatedHttpRequest
+from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_items(request: AuthenticatedHttpRequest, pk: int, question_id: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
     question = next((q for t in structure.themes for q in t.questions if q.id == question_id), None)
     if question is None:
@@ -55,7 +55,7 @@ def evidence_items(request: AuthenticatedHttpRequest, pk: int, question_id: int)
 @login_required
 @require_POST
 def evidence_item_delete(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     item = get_object_or_404(EvidenceItem.objects.select_related("answer"), pk=item_id, answer__assessment=assessment)
     try:
         evidence_item_remove(item=item, user=request.user)
@@ -69,7 +69,7 @@ def evidence_item_delete(request: AuthenticatedHttpRequest, pk: int, item_id: in
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_next_cycle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    previous = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    previous = assessment_for_request(request, pk)
     require(user=request.user, organisation=previous.organisation, action=Can.START_NEXT_CYCLE)
     if previous.status == Assessment.Status.DRAFT:
         messages.info(request, "Submit this assessment before starting the next one from it.")
@@ -101,7 +101,7 @@ def assessment_next_cycle(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     can = allowed_on_page(request, assessment.organisation)
     plan_item = None
     question_key = request.GET.get("question", "") if request.method == "GET" else request.POST.get("question_key", "")
@@ -141,7 +141,7 @@ def assessment_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @login_required
 @require_POST
 def action_status(request: AuthenticatedHttpRequest, pk: int, action_id: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     action = get_object_or_404(Action, pk=action_id, assessment=assessment)
     require(user=request.user, organisation=assessment.organisation, action=Can.MANAGE_ACTIONS)
     try:

@@ -16,12 +16,12 @@ from assessment.services.report_files import report_file_request
 from assessment.services.reports import report_filename, results_build
 from assessment.services.results_page import results_page_body
 from assessment.templatetags.maturity import basis
-from assessment.views import AuthenticatedHttpRequest
+from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
 
 @login_required
 def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     can = allowed_on_page(request, assessment.organisation)
     body = results_page_body(
         assessment=assessment,
@@ -36,7 +36,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def assessment_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PDF at once when it is ready (it is rendered in the background, usually ahead of time); otherwise a
     page that shows it is being prepared and offers it when it is."""
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     include_evidence = request.GET.get("evidence") == "1"
     retry = request.GET.get("retry") == "1"
     report = report_file_request(assessment=assessment, include_evidence=include_evidence, retry=retry)
@@ -74,7 +74,7 @@ EXPORT_TYPES = {
 def assessment_export(request: AuthenticatedHttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     if kind not in EXPORT_KINDS or fmt not in EXPORT_TYPES:
         raise Http404("No such export")
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)  # a file, no page
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     header, rows = table_for(results, kind)
     content = to_csv(header, rows) if fmt == "csv" else to_xlsx(header, rows, sheet_title=kind.title())
@@ -100,7 +100,7 @@ def _targets_page(request, *, assessment, choices, save, template_context: dict)
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     require(user=request.user, organisation=assessment.organisation, action=Can.SET_TARGETS)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     choices = [
@@ -126,7 +126,7 @@ def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_question_targets(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     require(user=request.user, organisation=assessment.organisation, action=Can.SET_TARGETS)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     detail = next((d for d in results.themes if d.theme.key == theme_key), None)

@@ -21,14 +21,14 @@ from assessment.services.reviews import (
     theme_return,
     themes_not_accepted,
 )
-from assessment.views import AuthenticatedHttpRequest
+from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
 DATE_PARTS = ("day", "month", "year")
 
 
 def _assessment_for(request: AuthenticatedHttpRequest, pk: int, action: Can):
     """The assessment, if the person's role in its council allows `action` (403 otherwise; 404 for others')."""
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     require(user=request.user, organisation=assessment.organisation, action=action)
     return assessment
 

@@ -13,7 +13,7 @@ from assessment.models import Answer, EvidenceItem, MaturityLevel, level_encode
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
 from assessment.services.permissions import allowed_on_page
-from assessment.views import AuthenticatedHttpRequest
+from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
 CONTINUE = "continue"
 LATER = "later"
@@ -32,7 +32,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
     """One theme's questions. The form's buttons save every answer on the page, and then: go on to the next theme,
     go back to the task list, confirm the carried-forward answers as they are, or add or remove an evidence item
     (so nothing typed is lost, with or without JavaScript)."""
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = assessment_for_request(request, pk)
     structure = selectors.assessment_structure(assessment=assessment, detail_theme_key=theme_key)
     progress = structure.theme(theme_key)
     form = ThemeAnswersForm(
@@ -187,7 +187,7 @@ def _answer_json(answer: Answer) -> dict:
 @require_POST
 def answer_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """Save one answer as the officer goes. 400 for bad input, 409 for a stale version or a locked assessment."""
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)  # no page, no memberships read
     form = AutosaveForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": [e for errs in form.errors.values() for e in errs]}, status=400)
