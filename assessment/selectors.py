@@ -141,7 +141,7 @@ class AssessmentStructure:
     assessment: Assessment
     themes: list[ThemeProgress] = field(default_factory=list)
     answers: dict[int, Answer] = field(default_factory=dict)  # by question id
-    targets: dict[int, ThemeTarget] = field(default_factory=dict)  # by theme id
+    targets: dict[int, ThemeTarget] = field(default_factory=dict)  # by theme id, with the detail only
     question_targets: dict[int, QuestionTarget] = field(default_factory=dict)  # by question id, with the detail
     assignments: dict[int, ThemeAssignment] = field(default_factory=dict)  # by theme id
     reviews: dict[int, ThemeReview] = field(default_factory=dict)  # by theme id
@@ -187,10 +187,10 @@ def assessment_structure(
     *, assessment: Assessment, with_detail: bool = False, detail_theme_key: str | None = None
 ) -> AssessmentStructure:
     """Two queries however large the bank (the bank itself is kept in memory, see `bank_content`): the answers,
-    and each theme's assignment, review and target. With `with_detail` (results and reports), two more: every
-    answer's evidence items and the question targets; with `detail_theme_key` (the theme page), the answers,
-    assignment, review and target of that theme only (so the other themes' progress is not counted) and one more
-    query, their evidence items.
+    and each theme's assignment and review. With `with_detail` (results and reports), each theme's target too, and
+    two more queries: every answer's evidence items and the question targets; with `detail_theme_key` (the theme
+    page), the answers, assignment and review of that theme only (so the other themes' progress is not counted)
+    and one more query, their evidence items.
     Questions that do not apply to the council's type are left out, and so are themes left with none."""
     council_type = assessment.organisation.council_type
     content = bank_content(version_id=assessment.bank_version_id)
@@ -212,18 +212,20 @@ def assessment_structure(
     for question in questions:
         by_theme[question.theme_id].append(question)
     structure = AssessmentStructure(assessment=assessment, answers=answers)
-    # Each theme's assignment, review and target for this assessment, in one query. (django-stubs cannot follow
-    # select_related through a FilteredRelation.)
+    # Each theme's assignment and review for this assessment, and with the detail its target (which only scoring
+    # reads), in one query. (django-stubs cannot follow select_related through a FilteredRelation.)
     themes_read = Theme.objects.filter(version_id=assessment.bank_version_id)
     if not with_detail and detail_theme_key is not None:
         themes_read = themes_read.filter(key=detail_theme_key)
+    joined = {
+        "assignment": FilteredRelation("council_assignments", condition=Q(council_assignments__assessment=assessment)),
+        "review": FilteredRelation("council_reviews", condition=Q(council_reviews__assessment=assessment)),
+    }
+    if with_detail:
+        joined["target"] = FilteredRelation("council_targets", condition=Q(council_targets__assessment=assessment))
     for row in (
-        themes_read.annotate(
-            assignment=FilteredRelation("council_assignments", condition=Q(council_assignments__assessment=assessment)),
-            review=FilteredRelation("council_reviews", condition=Q(council_reviews__assessment=assessment)),
-            target=FilteredRelation("council_targets", condition=Q(council_targets__assessment=assessment)),
-        )
-        .select_related("assignment__assignee", "review", "target")  # type: ignore[misc]
+        themes_read.annotate(**joined)
+        .select_related("assignment__assignee", *(name for name in joined if name != "assignment"))  # type: ignore[misc]
         .order_by()
     ):
         # A joined object is set only where there is one.
