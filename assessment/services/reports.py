@@ -30,7 +30,6 @@ from assessment.models import (
     AssessmentEvent,
     EvidenceItem,
     Question,
-    ThemeScoreRecord,
 )
 from assessment.selectors import (
     AssessmentStructure,
@@ -38,6 +37,7 @@ from assessment.selectors import (
     scoring_input_for_assessment,
 )
 from assessment.services.benchmarks import (
+    COUNTED_STATUSES,
     OVERALL,
     GroupBenchmark,
     ThemeTrend,
@@ -483,17 +483,39 @@ def _single_value(queryset: QuerySet, expression: Func) -> Subquery:
     return Subquery(queryset.order_by().annotate(value=expression).values("value")[:1])
 
 
-def results_version(assessment: Assessment) -> str:
-    """Changes whenever anything the results page or the report shows changes, in one query:
+@dataclass(frozen=True)
+class ResultsVersion:
+    """What an assessment's results are drawn from, as of one moment (`results_version`)."""
+
+    key: str  # changes whenever anything the results page or the report shows changes
+    assessment_updated_at: datetime
+    council_updated_at: datetime
+
+    def matches(self, assessment: Assessment) -> bool:
+        """Whether `assessment` (and its council), as read earlier, is still what the results are drawn from."""
+        return (self.assessment_updated_at, self.council_updated_at) == (
+            assessment.updated_at,
+            assessment.organisation.updated_at,
+        )
+
+
+def results_version(assessment: Assessment) -> ResultsVersion:
+    """In one query, a key that changes whenever anything the results page or the report shows changes:
     - the assessment (a target, evidence item, action or status change moves its `updated_at`);
-    - its council (the name, and the type and nation that choose its peer groups);
+    - its council (the name, and the type and nation that choose its peer groups) and its bank's title;
     - its answers (each save moves an answer's `updated_at` and its version; answers are never deleted);
-    - the stored scores it is compared with: the council's earlier assessments and the peers' on its bank
-      version (a submission or sign-off stores new rows; a deleted assessment takes its rows away)."""
+    - its status history (events are only ever added);
+    - what it is compared with: the submitted and signed-off assessments of its council (trends) and of every
+      council on its bank version (benchmarks). Their scores are stored when they are submitted or signed off,
+      which moves their `updated_at`; a reopened or deleted one leaves the count; a peer council's change of
+      type or nation moves its `updated_at`;
+    - the smallest peer group shown (a setting).
+    Names of people (who signed off, who did what in the history) are shown as they were when drawn."""
     answers = Answer.objects.filter(assessment_id=OuterRef("pk"))
-    records = ThemeScoreRecord.objects.filter(
-        Q(assessment__bank_version_id=OuterRef("bank_version_id"))
-        | Q(assessment__organisation_id=OuterRef("organisation_id"))
+    events = AssessmentEvent.objects.filter(assessment_id=OuterRef("pk"))
+    compared = Assessment.objects.filter(
+        Q(bank_version_id=OuterRef("bank_version_id")) | Q(organisation_id=OuterRef("organisation_id")),
+        status__in=COUNTED_STATUSES,
     )
     row = (
         Assessment.objects.filter(pk=assessment.pk)
@@ -501,25 +523,35 @@ def results_version(assessment: Assessment) -> str:
             answer_count=_single_value(answers, Func(F("id"), function="COUNT")),
             answer_versions=_single_value(answers, Func(F("version"), function="SUM")),
             answer_changed=_single_value(answers, Func(F("updated_at"), function="MAX")),
-            record_count=_single_value(records, Func(F("id"), function="COUNT")),
-            record_latest=_single_value(records, Func(F("id"), function="MAX")),
+            latest_event=_single_value(events, Func(F("id"), function="MAX")),
+            compared_count=_single_value(compared, Func(F("id"), function="COUNT")),
+            compared_changed=_single_value(compared, Func(F("updated_at"), function="MAX")),
+            compared_councils_changed=_single_value(compared, Func(F("organisation__updated_at"), function="MAX")),
         )
         .values_list(
-            "pk",
             "updated_at",
             "organisation__updated_at",
+            "pk",
+            "bank_version__bank__updated_at",
             "answer_count",
             "answer_versions",
             "answer_changed",
-            "record_count",
-            "record_latest",
-        )  # fmt: skip
+            "latest_event",
+            "compared_count",
+            "compared_changed",
+            "compared_councils_changed",
+        )
         .get()
     )
-    return ":".join(str(value.timestamp() if isinstance(value, datetime) else value) for value in row)
+    parts = (*row, peer_group_minimum())
+    return ResultsVersion(
+        key=":".join(str(value.timestamp() if isinstance(value, datetime) else value) for value in parts),
+        assessment_updated_at=row[0],
+        council_updated_at=row[1],
+    )
 
 
 def report_fingerprint(assessment: Assessment, *, include_evidence: bool = False) -> str:
     """The stored PDF is up to date while this is unchanged."""
     variant = "evidence" if include_evidence else "summary"
-    return f"report-pdf:{results_version(assessment)}:{variant}:{REPORT_LAYOUT_VERSION}"
+    return f"report-pdf:{results_version(assessment).key}:{variant}:{REPORT_LAYOUT_VERSION}"

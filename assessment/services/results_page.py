@@ -15,6 +15,7 @@ import hashlib
 import logging
 import zlib
 
+import django
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -36,11 +37,11 @@ TEMPLATE = "assessment/results/_body.html"
 
 @functools.cache
 def _code_digest() -> str:
-    """The templates and code that draw the page. A deploy that changes them must not serve a body drawn by the
-    code before it: the cache is shared and outlives the processes."""
-    digest = hashlib.sha256()
-    for folder in (settings.BASE_DIR / "templates", settings.BASE_DIR / "assessment"):
-        for path in sorted(folder.rglob("*")):
+    """The templates, code and settings module that draw the page, and Django's version. A deploy that changes
+    them must not serve a body drawn by the code before it: the cache is shared and outlives the processes."""
+    digest = hashlib.sha256(django.get_version().encode())
+    for folder in ("templates", "assessment", "config"):
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
             if path.suffix in (".html", ".svg", ".py"):
                 digest.update(path.relative_to(settings.BASE_DIR).as_posix().encode())
                 digest.update(path.read_bytes())
@@ -49,12 +50,12 @@ def _code_digest() -> str:
 
 def results_page_body(*, assessment: Assessment, can_manage_actions: bool, can_set_targets: bool) -> SafeString:
     """The results page below its heading, for someone who may (or may not) take on actions and set targets."""
+    version = results_version(assessment)
     key = ":".join(
         (
             "results-page",
             _code_digest(),
-            results_version(assessment),
-            str(peer_group_minimum()),
+            version.key,
             "actions" if can_manage_actions else "",
             "targets" if can_set_targets else "",
         )
@@ -63,9 +64,13 @@ def results_page_body(*, assessment: Assessment, can_manage_actions: bool, can_s
         kept = cache.get(key)
     except Exception as error:  # each cache backend raises its own connection errors
         logger.warning("Cache unavailable: drawing the results page afresh (%s)", error)
+        cache_reached = False
         kept = None
+    else:
+        cache_reached = True
     if kept is not None:
-        # What this function drew from the template (escaped there), as it stored it: nothing else writes this key.
+        # What this function drew from the template (escaped there), as it stored it: nothing else writes this key,
+        # as with Django's own {% cache %} fragments.
         return mark_safe(zlib.decompress(kept).decode())  # noqa: S308
     results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
     body: SafeString = render_to_string(
@@ -78,9 +83,13 @@ def results_page_body(*, assessment: Assessment, can_manage_actions: bool, can_s
             "actions_url": reverse("assessment_actions", kwargs={"pk": assessment.pk}) if can_manage_actions else "",
         },
     )
-    try:
-        # Compressed (a tenth of the size, in about a millisecond): a council's page is a quarter of a megabyte.
-        cache.set(key, zlib.compress(body.encode(), 1), KEPT_SECONDS)
-    except Exception as error:
-        logger.warning("Cache unavailable: the results page is not kept (%s)", error)
+    # Kept only if the assessment the page was drawn from is still the one the key describes: a submission or a
+    # change to the council between reading the assessment and reading the key would otherwise be kept under the
+    # new key, drawn from the old state. (A cache that did not answer is not tried again for every page.)
+    if cache_reached and version.matches(assessment):
+        try:
+            # Compressed (a sixth of the size, in about a millisecond): a council's page is a quarter of a megabyte.
+            cache.set(key, zlib.compress(body.encode(), 1), KEPT_SECONDS)
+        except Exception as error:
+            logger.warning("Cache unavailable: the results page is not kept (%s)", error)
     return body

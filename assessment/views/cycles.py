@@ -55,7 +55,7 @@ def evidence_items(request: AuthenticatedHttpRequest, pk: int, question_id: int)
 @login_required
 @require_POST
 def evidence_item_delete(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> HttpResponse:
-    assessment = assessment_for_request(request, pk)
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)  # it only redirects: no page
     item = get_object_or_404(EvidenceItem.objects.select_related("answer"), pk=item_id, answer__assessment=assessment)
     try:
         evidence_item_remove(item=item, user=request.user)
@@ -141,7 +141,7 @@ def assessment_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @login_required
 @require_POST
 def action_status(request: AuthenticatedHttpRequest, pk: int, action_id: int) -> HttpResponse:
-    assessment = assessment_for_request(request, pk)
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)  # it only redirects: no page
     action = get_object_or_404(Action, pk=action_id, assessment=assessment)
     require(user=request.user, organisation=assessment.organisation, action=Can.MANAGE_ACTIONS)
     try:

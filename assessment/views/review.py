@@ -123,7 +123,9 @@ def theme_return_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str
 @login_required
 @require_POST
 def theme_accept_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
-    assessment = _assessment_for(request, pk, Can.REVIEW)
+    # It only redirects: no page, so the memberships a header reads are not read.
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    require(user=request.user, organisation=assessment.organisation, action=Can.REVIEW)
     progress = selectors.assessment_structure(assessment=assessment).theme(theme_key)
     try:
         theme_accept(assessment=assessment, theme=progress.theme, lead=request.user)

@@ -132,3 +132,24 @@ def test_submission_and_sign_off_render_the_report_ahead_where_a_worker_runs(ans
 
     assessment_sign_off(assessment=submitted, lead=council.lead, without_review=True)
     assert DBTaskResult.objects.ready().count() == 1  # the signed-off report, queued
+
+
+def test_the_report_is_drawn_afresh_for_what_it_shows_beyond_answers(answered, bank, council, settings):
+    """A theme accepted (a line in the report's status history), the smallest peer group shown, and the bank's
+    title each make the stored report out of date."""
+    from assessment.services.reviews import theme_accept
+
+    assessment_submit(assessment=_fresh(answered), user=council.officer)
+    before = reports.report_fingerprint(_fresh(answered))
+    theme_accept(assessment=_fresh(answered), theme=bank.themes[0], lead=council.lead)
+    accepted = reports.report_fingerprint(_fresh(answered))
+    assert accepted != before
+
+    settings.PEER_GROUP_MINIMUM = 8
+    stricter = reports.report_fingerprint(_fresh(answered))
+    assert stricter != accepted
+
+    title = bank.version.bank
+    title.title = "Council digital maturity (second edition)"
+    title.save()
+    assert reports.report_fingerprint(_fresh(answered)) != stricter

@@ -11,11 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessment.models import Answer, Organisation
-from assessment.services.assessments import AnswerChange, answers_save, theme_targets_set
+from assessment.models import Answer, Assessment, Membership, Organisation
+from assessment.services.assessments import AnswerChange, answers_save, assessment_submit, theme_targets_set
 from assessment.services.collaboration import evidence_item_add
 from assessment.services.cycles import action_create
-from tests.factories import AnswerFactory
+from assessment.services.results_page import results_page_body
+from assessment.services.reviews import assessment_reopen
+from tests.factories import AnswerFactory, MembershipFactory
 from tests.services.test_benchmarks import peer
 
 
@@ -130,3 +132,39 @@ def test_an_unreachable_cache_draws_the_page_afresh(client, answered, council, m
     with caplog.at_level(logging.WARNING):
         assert _results(client, answered) == expected
     assert "Cache unavailable: drawing the results page afresh" in caplog.text
+
+
+def _reopen(assessment):
+    lead = MembershipFactory(organisation=assessment.organisation, role=Membership.Role.LEAD).user
+    assessment_reopen(assessment=assessment, lead=lead, reason="An answer was wrong")
+
+
+def test_a_peer_assessment_reopened_leaves_the_benchmarks(client, answered, bank, council):
+    _peers_submit(answered, bank, council)
+    reopened = peer(bank)
+    client.force_login(council.lead)
+    assert "County councils (6 councils)" in _results(client, answered)
+    _reopen(reopened)  # its stored scores stay, but no longer count
+    assert "County councils (5 councils)" in _results(client, answered)
+
+
+def test_the_councils_earlier_assessment_reopened_leaves_its_trend(client, answered, bank, council):
+    earlier = peer(bank, period="2025/26")
+    Assessment.objects.filter(pk=earlier.pk).update(organisation=council.organisation)
+    client.force_login(council.lead)
+    assert "first submitted assessment" not in _results(client, answered)
+    _reopen(Assessment.objects.get(pk=earlier.pk))
+    assert "first submitted assessment" in _results(client, answered)
+
+
+def test_a_submission_while_the_page_is_drawn_is_not_kept_under_the_new_state(client, answered, council):
+    """The page read the assessment just before it was submitted: what it drew from that read must not be what
+    the next person sees of the submitted assessment."""
+    read_before = Assessment.objects.select_related("organisation").get(pk=answered.pk)
+    assessment_submit(assessment=Assessment.objects.get(pk=answered.pk), user=council.officer)
+    drawn = results_page_body(assessment=read_before, can_manage_actions=True, can_set_targets=True)
+    assert "Provisional" in drawn  # drawn from the draft it read
+
+    client.force_login(council.lead)
+    page = _results(client, answered)
+    assert "Submitted" in page and "Provisional" not in page
