@@ -29,8 +29,8 @@ from assessment.services.reports import results_build, results_version
 
 logger = logging.getLogger(__name__)
 
-# A day at most: anything the version does not capture (another council's type changing, a person's name in
-# "submitted by") is right again the next day.
+# A day at most: anything the version does not capture (a person's name in "signed off by", a change made with a
+# bulk update that skips `updated_at`) is right again the next day.
 KEPT_SECONDS = 24 * 60 * 60
 TEMPLATE = "assessment/results/_body.html"
 
