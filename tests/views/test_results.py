@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -177,3 +178,11 @@ def test_officers_cannot_set_targets(client, council, answered, bank):
     )
     assert response.status_code == 403
     assert not ThemeTarget.objects.exists()
+
+
+def test_a_drafts_results_say_once_that_they_are_provisional(client, council, answered):
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
+    status = re.search(r'<p class="govuk-body app-status[^"]*">(.*?)</p>', page, re.S).group(1)
+    # The status tag names the state, as "Submitted" and "Complete" do; the words say what is provisional.
+    assert re.sub(r"<[^>]+>", "", status).startswith("Draft Provisional: 4 of 4 questions answered.")
