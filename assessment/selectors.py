@@ -196,13 +196,14 @@ def assessment_structure(
     content = bank_content(version_id=assessment.bank_version_id)
     themes = content.themes
     questions = [q for q in content.questions if q.applies_to_council_type(council_type)]
+    one_theme = not with_detail and detail_theme_key is not None  # the theme page: no other theme's progress
     if with_detail:
         detailed = questions
     else:
         detailed_theme_ids = {t.id for t in themes if t.key == detail_theme_key}
         detailed = [q for q in questions if q.theme_id in detailed_theme_ids]
     answers_query = Answer.objects.filter(assessment=assessment).order_by()  # read into a dict: no joins to sort
-    if not with_detail and detail_theme_key is not None:  # the theme page: one theme's answers, no other's progress
+    if one_theme:
         answers_query = answers_query.filter(question__in=detailed)
     answers = {a.question_id: a for a in answers_query}
     detailed_answers = [answers[q.id] for q in detailed if q.id in answers]
@@ -215,19 +216,17 @@ def assessment_structure(
     # Each theme's assignment and review for this assessment, and with the detail its target (which only scoring
     # reads), in one query. (django-stubs cannot follow select_related through a FilteredRelation.)
     themes_read = Theme.objects.filter(version_id=assessment.bank_version_id)
-    if not with_detail and detail_theme_key is not None:
+    if one_theme:
         themes_read = themes_read.filter(key=detail_theme_key)
     joined = {
         "assignment": FilteredRelation("council_assignments", condition=Q(council_assignments__assessment=assessment)),
         "review": FilteredRelation("council_reviews", condition=Q(council_reviews__assessment=assessment)),
     }
+    related = ["assignment__assignee", "review"]
     if with_detail:
         joined["target"] = FilteredRelation("council_targets", condition=Q(council_targets__assessment=assessment))
-    for row in (
-        themes_read.annotate(**joined)
-        .select_related("assignment__assignee", *(name for name in joined if name != "assignment"))  # type: ignore[misc]
-        .order_by()
-    ):
+        related.append("target")
+    for row in themes_read.annotate(**joined).select_related(*related).order_by():  # type: ignore[misc]
         # A joined object is set only where there is one.
         if (assignment := getattr(row, "assignment", None)) is not None:
             structure.assignments[row.id] = assignment

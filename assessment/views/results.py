@@ -29,7 +29,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         can_manage_actions=Can.MANAGE_ACTIONS in can,
         can_set_targets=Can.SET_TARGETS in can,
     )
-    return render(request, "assessment/results.html", {"assessment": assessment, "body": body, "can": can})
+    return render(request, "assessment/results.html", {"assessment": assessment, "body": body})
 
 
 @login_required
