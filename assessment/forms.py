@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import cast
 
@@ -17,6 +17,7 @@ from assessment.models import (
     NOT_APPLICABLE,
     Answer,
     BankVersion,
+    EvidenceItem,
     MaturityLevel,
     Membership,
     Organisation,
@@ -168,6 +169,7 @@ class QuestionBlock:
     version: forms.BoundField
     conflict: Answer | None = None  # a colleague's newer answer, shown beside the one just typed
     item_form: "EvidenceItemForm | None" = None  # an "Add an evidence item" form as sent, with its errors
+    evidence_items: "list[EvidenceItem]" = field(default_factory=list)  # the answer's, set by the page
 
     not_applicable_value = NOT_APPLICABLE  # the one encoding of "not applicable", for the page's radio
 
@@ -188,12 +190,35 @@ class QuestionBlock:
         return value if value in LEVEL_CHOICES_SENT else ""
 
 
+class _SettledBoundField(forms.BoundField):
+    """A field of the theme page, read many times while the page is drawn: its id, errors and value are worked
+    out once. The page is drawn only after the form has been validated and any save's error added, so they do
+    not change after the first read."""
+
+    @cached_property
+    def auto_id(self) -> str:
+        return super().auto_id
+
+    @cached_property
+    def errors(self) -> forms.utils.ErrorList:
+        return super().errors
+
+    @cached_property
+    def _value(self):
+        return super().value()
+
+    def value(self):
+        return self._value
+
+
 class ThemeAnswersForm(forms.Form):
     """One level (or "Not applicable") and one evidence note for each question in a theme.
 
     Fields are named after question ids (q12-level, q12-evidence, q12-version); a field for a question that
     is not in this theme is never read, so a forged id cannot reach another question.
     """
+
+    bound_field_class = _SettledBoundField
 
     def __init__(self, *args, questions: list[Question], answers: dict[int, Answer], **kwargs):
         super().__init__(*args, **kwargs)

@@ -143,6 +143,7 @@ class AssessmentStructure:
     answers: dict[int, Answer] = field(default_factory=dict)  # by question id
     targets: dict[int, ThemeTarget] = field(default_factory=dict)  # by theme id, with the detail only
     question_targets: dict[int, QuestionTarget] = field(default_factory=dict)  # by question id, with the detail
+    evidence_items: dict[int, list[EvidenceItem]] = field(default_factory=dict)  # by question id, for the detail
     assignments: dict[int, ThemeAssignment] = field(default_factory=dict)  # by theme id
     reviews: dict[int, ThemeReview] = field(default_factory=dict)  # by theme id
 
@@ -188,9 +189,9 @@ def assessment_structure(
 ) -> AssessmentStructure:
     """Two queries however large the bank (the bank itself is kept in memory, see `bank_content`): the answers,
     and each theme's assignment and review. With `with_detail` (results and reports), each theme's target too, and
-    two more queries: every answer's evidence items and the question targets; with `detail_theme_key` (the theme
-    page), the answers, assignment and review of that theme only (so the other themes' progress is not counted)
-    and one more query, their evidence items.
+    two more queries: every answer's evidence items (`evidence_items`, by question) and the question targets; with
+    `detail_theme_key` (the theme page), the answers, assignment and review of that theme only (so the other
+    themes' progress is not counted) and one more query, their evidence items.
     Questions that do not apply to the council's type are left out, and so are themes left with none."""
     council_type = assessment.organisation.council_type
     content = bank_content(version_id=assessment.bank_version_id)
@@ -206,18 +207,21 @@ def assessment_structure(
     if one_theme:
         answers_query = answers_query.filter(question__in=detailed)
     answers = {a.question_id: a for a in answers_query}
-    detailed_answers = [answers[q.id] for q in detailed if q.id in answers]
-    if detailed_answers:
-        prefetch_related_objects(detailed_answers, "evidence_items")
+    structure = AssessmentStructure(assessment=assessment, answers=answers)
+    question_of_answer = {answers[q.id].id: q.id for q in detailed if q.id in answers}
+    if question_of_answer:
+        # Read straight into lists by question: Django's prefetching costs twice the query itself here.
+        for item in EvidenceItem.objects.filter(answer_id__in=question_of_answer):  # in the model's order
+            structure.evidence_items.setdefault(question_of_answer[item.answer_id], []).append(item)
     by_theme: dict[int, list[Question]] = defaultdict(list)
     for question in questions:
         by_theme[question.theme_id].append(question)
-    structure = AssessmentStructure(assessment=assessment, answers=answers)
     # Each theme's assignment and review for this assessment, and with the detail its target (which only scoring
     # reads), in one query. (django-stubs cannot follow select_related through a FilteredRelation.)
-    themes_read = Theme.objects.filter(version_id=assessment.bank_version_id)
     if one_theme:
-        themes_read = themes_read.filter(key=detail_theme_key)
+        themes_read = Theme.objects.filter(pk__in=detailed_theme_ids)
+    else:
+        themes_read = Theme.objects.filter(version_id=assessment.bank_version_id)
     joined = {
         "assignment": FilteredRelation("council_assignments", condition=Q(council_assignments__assessment=assessment)),
         "review": FilteredRelation("council_reviews", condition=Q(council_reviews__assessment=assessment)),
@@ -276,7 +280,7 @@ def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringIn
                     level=answer.level if answer else None,
                     not_applicable=bool(answer and answer.is_not_applicable),
                     # An evidence item, not just a note, is what verifies a claim.
-                    has_evidence=bool(answer and answer.evidence_items.all()),
+                    has_evidence=question.id in structure.evidence_items,
                     critical=question.critical,
                     target=question_target.level if question_target else None,
                     pillars=tuple(question.pillars),

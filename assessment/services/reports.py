@@ -352,7 +352,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
                     answer=answer,
                     score=question_score,
                     descriptor=next((d.descriptor for d in question.levels.all() if d.level == level), ""),
-                    evidence_items=list(answer.evidence_items.all()) if answer else [],
+                    evidence_items=structure.evidence_items.get(question.id, []),
                 )
             )
         themes.append(

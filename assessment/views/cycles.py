@@ -43,11 +43,16 @@ def evidence_items(request: AuthenticatedHttpRequest, pk: int, question_id: int)
         else:
             messages.success(request, "The evidence item has been added.")
             return redirect("evidence_items", pk=assessment.pk, question_id=question.id)
-    answer = structure.answers.get(question.id)
     return render(
         request,
         "evidence/items.html",
-        {"assessment": assessment, "question": question, "theme": theme, "answer": answer, "form": form},
+        {
+            "assessment": assessment,
+            "question": question,
+            "theme": theme,
+            "items": structure.evidence_items.get(question.id, []),
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -81,6 +81,7 @@ def theme_answer(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> 
     blocks = form.blocks()
     for block in blocks:
         block.conflict = conflicts.get(block.question.id)
+        block.evidence_items = structure.evidence_items.get(block.question.id, [])
         block.item_form = item_form if add_for is not None and block.question.id == add_for.id else None
     return render(
         request,
