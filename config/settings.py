@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "assessment.context_processors.service",
             ],
+            # {% url %} as Django's, with each URL kept once reversed: see assessment/templatetags/kept_urls.py.
+            "builtins": ["assessment.templatetags.kept_urls"],
         },
     },
 ]
