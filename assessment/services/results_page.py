@@ -48,6 +48,27 @@ def _code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+class PageBody:
+    """A kept body as the page's template reads it (`{{ body }}`), let go as soon as the page is drawn (`release`).
+
+    Django's template Context and its ContextDicts refer to each other, so what a page's context holds is freed
+    only by the garbage collector, not when the response is sent. A kept body is a quarter of a megabyte of text
+    and serving it makes few objects, so collections (config/memory.py) come seldom: a worker serving kept
+    results pages held a thousand of them, 240 MB, before this."""
+
+    def __init__(self, html: SafeString):
+        self._html = html
+
+    def __html__(self) -> SafeString:
+        return self._html
+
+    def __str__(self) -> str:
+        return self._html
+
+    def release(self) -> None:
+        self._html = SafeString()
+
+
 def results_page_body(*, assessment: Assessment, can_manage_actions: bool, can_set_targets: bool) -> SafeString:
     """The results page below its heading, for someone who may (or may not) take on actions and set targets."""
     version = results_version(assessment)

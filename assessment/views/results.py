@@ -14,7 +14,7 @@ from assessment.services.exports import EXPORT_KINDS, table_for, to_csv, to_xlsx
 from assessment.services.permissions import Can, allowed_on_page, require
 from assessment.services.report_files import report_file_request
 from assessment.services.reports import report_filename, results_build
-from assessment.services.results_page import results_page_body
+from assessment.services.results_page import PageBody, results_page_body
 from assessment.templatetags.maturity import basis
 from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
@@ -23,13 +23,17 @@ from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for_request(request, pk)
     can = allowed_on_page(request, assessment.organisation)
-    body = results_page_body(
-        assessment=assessment,
-        # Leads can take a recommendation on as an action straight from the plan.
-        can_manage_actions=Can.MANAGE_ACTIONS in can,
-        can_set_targets=Can.SET_TARGETS in can,
+    body = PageBody(
+        results_page_body(
+            assessment=assessment,
+            # Leads can take a recommendation on as an action straight from the plan.
+            can_manage_actions=Can.MANAGE_ACTIONS in can,
+            can_set_targets=Can.SET_TARGETS in can,
+        )
     )
-    return render(request, "assessment/results.html", {"assessment": assessment, "body": body})
+    response = render(request, "assessment/results.html", {"assessment": assessment, "body": body})
+    body.release()  # the context that holds it waits for the garbage collector; the body need not
+    return response
 
 
 @login_required
