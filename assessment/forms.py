@@ -192,8 +192,7 @@ class QuestionBlock:
 
 class _SettledBoundField(forms.BoundField):
     """A field of the theme page, read many times while the page is drawn: its id, errors and value are worked
-    out once. The page is drawn only after the form has been validated and any save's error added, so they do
-    not change after the first read."""
+    out once. An error added to the form afterwards starts them afresh (`ThemeAnswersForm.add_error`)."""
 
     @cached_property
     def auto_id(self) -> str:
@@ -255,6 +254,10 @@ class ThemeAnswersForm(forms.Form):
                 self.initial[f"q{question.id}-version"] = answer.version
             else:
                 self.initial[f"q{question.id}-version"] = 0
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # their errors were worked out before this one
 
     def blocks(self) -> list[QuestionBlock]:
         return [

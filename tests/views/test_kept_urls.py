@@ -3,7 +3,9 @@ Django would draw, wherever the service is mounted."""
 
 import pytest
 from django.template import Context, Template
-from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.urls import NoReverseMatch, get_resolver, reverse, set_script_prefix
+
+from assessment.templatetags.kept_urls import NOT_KEPT, _reversed
 
 
 def draw(source: str, **context) -> str:
@@ -35,3 +37,30 @@ def test_an_unknown_name_still_fails_loudly_unless_kept_in_a_variable():
     with pytest.raises(NoReverseMatch):
         draw("{% url 'no_such_page' %}")
     assert draw("{% url 'no_such_page' as link %}[{{ link }}]") == "[]"
+
+
+def test_a_link_drawn_again_is_not_reversed_again():
+    _reversed.cache_clear()
+    draw("{% url 'assessment_export' 7 'scores' 'csv' %}")
+    draw("{% url 'assessment_export' 7 'scores' 'csv' %}")
+    assert _reversed.cache_info().hits == 1
+
+
+def test_links_that_carry_a_secret_are_never_kept():
+    """A password-reset or invitation token must not outlive its email in a worker's memory."""
+    routes = {}
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif pattern.name:
+                routes[pattern.name] = prefix + str(pattern.pattern)
+
+    walk(get_resolver().url_patterns)
+    with_tokens = {name for name, route in routes.items() if "token" in route}
+    assert with_tokens == {"password_reset_confirm", "invitation_accept"}
+    assert with_tokens <= NOT_KEPT
+    _reversed.cache_clear()
+    draw("{% url 'invitation_accept' 'a-secret-token' %}")
+    assert _reversed.cache_info().currsize == 0

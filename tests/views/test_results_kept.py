@@ -137,6 +137,7 @@ def test_a_served_page_does_not_wait_for_the_garbage_collector_to_let_its_body_g
         assert response.status_code == 200 and body in response.content.decode()
         del response, request
         gc.collect()
+        # The body is a SafeString, which the collector tracks (a plain str it would not, and this would not see).
         held_by_cycles = [o for o in gc.garbage if isinstance(o, str) and len(o) >= len(body) // 2]
     finally:
         gc.set_debug(0)

@@ -8,6 +8,7 @@ import pytest
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from assessment.forms import ThemeAnswersForm
 from assessment.models import Answer, Assessment, EvidenceItem
 from assessment.views.themes import _saved_label
 from tests.factories import AnswerFactory, EvidenceItemFactory
@@ -190,3 +191,14 @@ def test_levels_nobody_offered_do_not_pile_up_in_memory(officer_client, assessme
         assert checked_level(response.text, question) is None
     kept = bank_content(version_id=bank.version.id).questions_by_id[question.id].__dict__["_rendered_fragments"]
     assert len(kept) <= 4  # its heading, sources, radios with nothing chosen, empty evidence form
+
+
+def test_an_error_added_after_the_page_read_its_fields_is_shown(bank):
+    """The theme page's fields work out their errors once; an error added later (a save refused) must still show."""
+    question = bank.questions[0]
+    form = ThemeAnswersForm({f"q{question.id}-level": "3"}, questions=[question], answers={})
+    assert form.is_valid()
+    assert list(form.blocks()[0].level.errors) == []
+    form.add_error(f"q{question.id}-level", "Someone else changed this answer")
+    assert list(form.blocks()[0].level.errors) == ["Someone else changed this answer"]
+    assert form.error_list() == [(f"id_q{question.id}-level_0", "Someone else changed this answer")]
