@@ -62,22 +62,95 @@ SYNTHETIC_COUNCILS = [
     ("Cwm Teg County Borough Council", "welsh_principal", "wales", "South Wales", 0),
 ]
 
-EVIDENCE_ITEMS = [
-    "Digital strategy approved by Cabinet",
-    "Quarterly performance report to the leadership team",
-    "Internal audit report with actions tracked to closure",
-]
-
-EVIDENCE_SNIPPETS = [
-    "Digital strategy 2024–27 approved by Cabinet in March 2024; see section 4 and the delivery plan appendix.",
-    "Quarterly performance report to the corporate leadership team (last three reports on the intranet).",
+# Each theme's notes and evidence item are about that theme, so a demo answer reads as a council's would; the
+# general ones fit any question. (Themes by key, in either edition of the bank.)
+THEME_EVIDENCE = {
+    "leadership-strategy-culture": (
+        "Digital strategy 2024–27 approved by Cabinet in March 2024; progress reported to the corporate leadership "
+        "team each quarter.",
+        "Digital strategy approved by Cabinet",
+    ),
+    "workforce-hybrid-working": (
+        "Staff survey, autumn 2025: 71% agreed they have the tools they need to work from anywhere.",
+        "Hybrid working policy and staff survey results",
+    ),
+    "online-services-design": (
+        "Service design playbook published on the council website; used on the garden waste and parking permit "
+        "redesigns.",
+        "Service design playbook",
+    ),
+    "digital-inclusion-accessibility": (
+        "Digital inclusion map shared with libraries and the voluntary sector; the website's accessibility "
+        "statement was reviewed in 2025.",
+        "Accessibility audit of the website against WCAG 2.2",
+    ),
+    "data-integration-standards": (
+        "Information asset register covers every service; data sharing agreements are reviewed each year by the "
+        "data protection officer.",
+        "Information asset register",
+    ),
+    "data-analysis-insight": (
+        "Monthly performance dashboard built from the data warehouse and used at the corporate leadership team "
+        "meeting.",
+        "Corporate performance dashboard",
+    ),
+    "care-homes-adult-social-care": (
+        "Data sharing agreement with the integrated care board signed June 2025; reviewed annually by the "
+        "Caldicott Guardian.",
+        "Data sharing agreement with the integrated care board",
+    ),
+    "automation-ai": (
+        "Three automations in revenues and benefits, with the hours saved tracked against each business case.",
+        "Automation benefits log",
+    ),
+    "ethics-algorithms": (
+        "Algorithmic transparency records published for the two tools that support decisions about residents.",
+        "Algorithmic transparency records",
+    ),
+    "cyber-security": (
+        "Cyber incident response plan tested in a tabletop exercise in 2025; its actions are tracked by the SIRO.",
+        "Cyber incident response plan and exercise report",
+    ),
+    "infrastructure-place-technology": (
+        "Gigabit coverage plan agreed with the county broadband programme; every public building is on the shared "
+        "network.",
+        "Network and connectivity plan",
+    ),
+    "collaboration-partnerships": (
+        "Shared digital services agreement with two neighbouring councils; the joint board meets quarterly.",
+        "Shared digital services agreement",
+    ),
+    "sustainability-social-value": (
+        "The device reuse and recycling contract reports the carbon saved each quarter.",
+        "IT sustainability report",
+    ),
+    "recovery-four-pillars": (
+        "Recovery plan after the pandemic reviewed by Cabinet; lessons from remote delivery kept in the operating "
+        "model.",
+        "Recovery and renewal plan",
+    ),
+}
+GENERAL_NOTES = [
     "Internal audit report IA-2025-07 found the controls effective, with two minor actions now closed.",
-    "Staff survey, autumn 2025: 71% agreed they have the tools they need to work from anywhere.",
-    "Service design playbook published on the council website; used on the garden waste and parking permit redesigns.",
-    "Data sharing agreement with the integrated care board signed June 2025; "
-    "reviewed annually by the Caldicott Guardian.",
-    "",
+    "Quarterly performance report to the corporate leadership team (last three reports on the intranet).",
+    "",  # some answers have no notes
 ]
+GENERAL_ITEMS = ["Internal audit report with actions tracked to closure", "Quarterly performance report"]
+
+
+def _demo_note(theme_key: str, seed: str) -> str:
+    """The theme's note for about half the answers, a general one or none for the rest."""
+    pick = _pick(seed, "evidence", 2 + len(GENERAL_NOTES))
+    if pick < 2 and theme_key in THEME_EVIDENCE:
+        return THEME_EVIDENCE[theme_key][0]
+    return GENERAL_NOTES[pick % len(GENERAL_NOTES)]
+
+
+def _demo_item(theme_key: str, seed: str) -> str:
+    pick = _pick(seed, "item", 3)
+    if pick < 2 and theme_key in THEME_EVIDENCE:
+        return THEME_EVIDENCE[theme_key][1]
+    return GENERAL_ITEMS[pick % len(GENERAL_ITEMS)]
 
 
 def _pick(key: str, salt: str, modulo: int) -> int:
@@ -130,7 +203,7 @@ def demo_seed() -> list[DemoLogin]:
     # Past years were answered on the bank's first version, so a next cycle in the demo carries answers across
     # editions; the synthetic councils have also finished this year on the current version, for benchmarks.
     version = current.bank.versions.order_by("number").first() or current
-    questions = list(version.questions.all())
+    questions = list(version.questions.select_related("theme"))
     _complete_assessment(sampleton, version, questions, "2025/26", people["officer@sampleton.example"], None, 0)
     lead = people["lead@exampleshire.example"]
     officer = people["officer@exampleshire.example"]
@@ -138,7 +211,7 @@ def demo_seed() -> list[DemoLogin]:
     _complete_assessment(exampleshire, version, questions, "2025/26", officer, lead, 0)
 
     # Synthetic councils, so the demo shows peer benchmarks and trends. None of them has any users.
-    current_questions = list(current.questions.all())
+    current_questions = list(current.questions.select_related("theme"))
     for name, council_type, nation, region, base in SYNTHETIC_COUNCILS:
         council, _ = Organisation.objects.get_or_create(
             name=name, defaults={"council_type": council_type, "nation": nation, "region": region}
@@ -173,7 +246,7 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
                 question=question,
                 level=None if not_applicable else level,
                 is_not_applicable=not_applicable,
-                evidence=EVIDENCE_SNIPPETS[_pick(seed, "evidence", len(EVIDENCE_SNIPPETS))],
+                evidence=_demo_note(question.theme.key, seed),
                 answered_by=officer,
                 answered_at=now,
             )
@@ -182,12 +255,12 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
     EvidenceItem.objects.bulk_create(
         EvidenceItem(
             answer=answer,
-            description=EVIDENCE_ITEMS[_pick(f"{organisation.name}:{answer.question_id}", "item", 3)],
+            description=_demo_item(answer.question.theme.key, f"{organisation.name}:{answer.question_id}"),
             owner="Head of digital",
             dated=now.date(),
             added_by=officer,
         )
-        for answer in Answer.objects.filter(assessment=assessment, level__gte=2)
+        for answer in Answer.objects.filter(assessment=assessment, level__gte=2).select_related("question__theme")
         if _pick(f"{organisation.name}:{answer.question_id}", "verified", 5) != 0
     )
     assessment.status = Assessment.Status.SUBMITTED

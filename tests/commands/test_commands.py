@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, User
-from assessment.services.demo import DEMO_PASSWORD, SYNTHETIC_COUNCILS
+from assessment.services.demo import DEMO_PASSWORD, SYNTHETIC_COUNCILS, THEME_EVIDENCE
 
 
 @pytest.mark.django_db
@@ -44,3 +44,21 @@ def test_seed_demo_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="only runs with DEBUG=true"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_answers_cite_evidence_about_their_own_theme(settings):
+    """A demo cyber security answer once carried the staff survey about working from anywhere."""
+    settings.DEBUG = True
+    call_command("load_question_bank", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    themed = {text: theme for theme, pair in THEME_EVIDENCE.items() for text in pair}
+    answers = Answer.objects.filter(assessment__organisation__name="Exampleshire County Council")
+    misplaced = [
+        (answer.question.key, text)
+        for answer in answers.select_related("question__theme").prefetch_related("evidence_items")
+        for text in [answer.evidence, *(item.description for item in answer.evidence_items.all())]
+        if text in themed and themed[text] != answer.question.theme.key
+    ]
+    assert misplaced == []
+    assert any(answer.evidence == THEME_EVIDENCE["cyber-security"][0] for answer in answers)
