@@ -105,6 +105,13 @@ def allowed_on_page(request: HttpRequest, organisation: Organisation) -> frozens
     return _actions(memberships_for_request(request).get(organisation.id))
 
 
+def require_on_page(request: HttpRequest, organisation: Organisation, action: Can) -> None:
+    """`require` for a view, from the memberships the request has read (`memberships_for_request`): the same
+    check, without reading the person's membership a second time."""
+    membership = memberships_for_request(request).get(organisation.id)
+    require_role(role=membership.role if membership is not None else None, action=action)
+
+
 def can(*, user: User, organisation: Organisation, action: Can) -> bool:
     return action in allowed(user=user, organisation=organisation)
 

@@ -16,7 +16,7 @@ from assessment.services.assessments import AssessmentLocked
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
 from assessment.services.cycles import action_create, action_update_status, assessment_start_next_cycle
 from assessment.services.periods import period_from_start_year
-from assessment.services.permissions import Can, allowed_on_page, require
+from assessment.services.permissions import Can, allowed_on_page, require_on_page
 from assessment.services.reports import results_build
 from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
@@ -75,7 +75,7 @@ def evidence_item_delete(request: AuthenticatedHttpRequest, pk: int, item_id: in
 @require_http_methods(["GET", "POST"])
 def assessment_next_cycle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     previous = assessment_for_request(request, pk)
-    require(user=request.user, organisation=previous.organisation, action=Can.START_NEXT_CYCLE)
+    require_on_page(request, previous.organisation, action=Can.START_NEXT_CYCLE)
     if previous.status == Assessment.Status.DRAFT:
         messages.info(request, "Submit this assessment before starting the next one from it.")
         return redirect("assessment_task_list", pk=previous.pk)
@@ -118,7 +118,7 @@ def assessment_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         initial={"text": plan_item.text if plan_item else "", "question_key": question_key},
     )
     if request.method == "POST":
-        require(user=request.user, organisation=assessment.organisation, action=Can.MANAGE_ACTIONS)
+        require_on_page(request, assessment.organisation, action=Can.MANAGE_ACTIONS)
         if form.is_valid():
             try:
                 action_create(assessment=assessment, user=request.user, **form.cleaned_data)
@@ -148,7 +148,7 @@ def assessment_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def action_status(request: AuthenticatedHttpRequest, pk: int, action_id: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)  # it only redirects: no page
     action = get_object_or_404(Action, pk=action_id, assessment=assessment)
-    require(user=request.user, organisation=assessment.organisation, action=Can.MANAGE_ACTIONS)
+    require_on_page(request, assessment.organisation, action=Can.MANAGE_ACTIONS)
     try:
         action_update_status(action=action, user=request.user, status=request.POST.get("status", ""))
     except ValidationError as error:

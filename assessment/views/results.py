@@ -11,7 +11,7 @@ from assessment.forms import TargetChoice, TargetsForm
 from assessment.models import ReportFile
 from assessment.services.assessments import question_targets_set, theme_targets_set
 from assessment.services.exports import EXPORT_KINDS, table_for, to_csv, to_xlsx
-from assessment.services.permissions import Can, allowed_on_page, require
+from assessment.services.permissions import Can, allowed_on_page, require_on_page
 from assessment.services.report_files import report_file_request
 from assessment.services.reports import report_filename, results_build
 from assessment.services.results_page import PageBody, results_page_body
@@ -105,7 +105,7 @@ def _targets_page(request, *, assessment, choices, save, template_context: dict)
 @require_http_methods(["GET", "POST"])
 def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for_request(request, pk)
-    require(user=request.user, organisation=assessment.organisation, action=Can.SET_TARGETS)
+    require_on_page(request, assessment.organisation, action=Can.SET_TARGETS)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     choices = [
         TargetChoice(
@@ -131,7 +131,7 @@ def assessment_targets(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def assessment_question_targets(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
     assessment = assessment_for_request(request, pk)
-    require(user=request.user, organisation=assessment.organisation, action=Can.SET_TARGETS)
+    require_on_page(request, assessment.organisation, action=Can.SET_TARGETS)
     results = results_build(structure=selectors.assessment_structure(assessment=assessment, with_detail=True))
     detail = next((d for d in results.themes if d.theme.key == theme_key), None)
     if detail is None:

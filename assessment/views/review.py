@@ -11,7 +11,7 @@ from assessment import selectors
 from assessment.forms import GovukDateField, ReopenForm, ReturnThemeForm
 from assessment.models import Question
 from assessment.services.collaboration import ThemeAssignmentChange, theme_assignments_set
-from assessment.services.permissions import Can, require
+from assessment.services.permissions import Can, require_on_page
 from assessment.services.reviews import (
     AssessmentStateError,
     UnreviewedThemes,
@@ -29,7 +29,7 @@ DATE_PARTS = ("day", "month", "year")
 def _assessment_for(request: AuthenticatedHttpRequest, pk: int, action: Can):
     """The assessment, if the person's role in its council allows `action` (403 otherwise; 404 for others')."""
     assessment = assessment_for_request(request, pk)
-    require(user=request.user, organisation=assessment.organisation, action=action)
+    require_on_page(request, assessment.organisation, action=action)
     return assessment
 
 
@@ -123,9 +123,7 @@ def theme_return_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str
 @login_required
 @require_POST
 def theme_accept_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str) -> HttpResponse:
-    # It only redirects: no page, so the memberships a header reads are not read.
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    require(user=request.user, organisation=assessment.organisation, action=Can.REVIEW)
+    assessment = _assessment_for(request, pk, Can.REVIEW)
     progress = selectors.assessment_structure(assessment=assessment).theme(theme_key)
     try:
         theme_accept(assessment=assessment, theme=progress.theme, lead=request.user)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessment import selectors
 from assessment.forms import AcceptInvitationForm, InviteForm, RequireTwoFactorForm, form_add_service_errors
 from assessment.models import Invitation, Membership, Organisation, User
-from assessment.services.permissions import Can, allowed_on_page, require
+from assessment.services.permissions import Can, allowed_on_page, require_on_page
 from assessment.services.single_sign_on import single_sign_on_enabled
 from assessment.services.teams import (
     invitation_accept,
@@ -37,7 +37,7 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     is_admin, can_invite = Can.MANAGE_MEMBERS in can, Can.INVITE in can
     form = InviteForm(request.POST if request.method == "POST" else None, allow_admin=is_admin)
     if request.method == "POST":
-        require(user=request.user, organisation=organisation, action=Can.INVITE)
+        require_on_page(request, organisation, action=Can.INVITE)
         if form.is_valid():
             email, role = form.cleaned_data["email"], form.cleaned_data["role"]
             try:
@@ -133,7 +133,7 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
     )
-    require(user=request.user, organisation=organisation, action=Can.MANAGE_MEMBERS)
+    require_on_page(request, organisation, action=Can.MANAGE_MEMBERS)
     if request.method == "POST":
         try:
             membership_remove(membership=membership, removed_by=request.user)
