@@ -138,19 +138,10 @@ GENERAL_NOTES = [
 GENERAL_ITEMS = ["Internal audit report with actions tracked to closure", "Quarterly performance report"]
 
 
-def _demo_note(theme_key: str, seed: str) -> str:
-    """The theme's note for about half the answers, a general one or none for the rest."""
-    pick = _pick(seed, "evidence", 2 + len(GENERAL_NOTES))
-    if pick < 2 and theme_key in THEME_EVIDENCE:
-        return THEME_EVIDENCE[theme_key][0]
-    return GENERAL_NOTES[pick % len(GENERAL_NOTES)]
-
-
-def _demo_item(theme_key: str, seed: str) -> str:
-    pick = _pick(seed, "item", 3)
-    if pick < 2 and theme_key in THEME_EVIDENCE:
-        return THEME_EVIDENCE[theme_key][1]
-    return GENERAL_ITEMS[pick % len(GENERAL_ITEMS)]
+def _demo_text(seed: str, themed: str | None, general: list[str]) -> str:
+    """`themed` (about the answer's theme) for two picks in 2 + len(general), otherwise one of `general`."""
+    pick = _pick(seed, "text", 2 + len(general))
+    return themed if pick < 2 and themed is not None else general[pick % len(general)]
 
 
 def _pick(key: str, salt: str, modulo: int) -> int:
@@ -246,7 +237,9 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
                 question=question,
                 level=None if not_applicable else level,
                 is_not_applicable=not_applicable,
-                evidence=_demo_note(question.theme.key, seed),
+                evidence=_demo_text(
+                    f"{seed}:note", THEME_EVIDENCE.get(question.theme.key, (None, None))[0], GENERAL_NOTES
+                ),
                 answered_by=officer,
                 answered_at=now,
             )
@@ -255,7 +248,11 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
     EvidenceItem.objects.bulk_create(
         EvidenceItem(
             answer=answer,
-            description=_demo_item(answer.question.theme.key, f"{organisation.name}:{answer.question_id}"),
+            description=_demo_text(
+                f"{organisation.name}:{answer.question_id}:item",
+                THEME_EVIDENCE.get(answer.question.theme.key, (None, None))[1],
+                GENERAL_ITEMS,
+            ),
             owner="Head of digital",
             dated=now.date(),
             added_by=officer,

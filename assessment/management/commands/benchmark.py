@@ -47,7 +47,7 @@ def _statements(request) -> int:
     return statement_count(queries)
 
 
-def _median_and_p95_ms(func, runs: int, before=None) -> tuple[float, float]:
+def _timings_ms(func, runs: int, before=None) -> list[float]:
     """`before`, untimed, ahead of each run."""
     timings = []
     for _ in range(runs):
@@ -56,18 +56,21 @@ def _median_and_p95_ms(func, runs: int, before=None) -> tuple[float, float]:
         start = time.perf_counter()
         func()
         timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def _median_and_p95_ms(func, runs: int, before=None) -> tuple[float, float]:
+    timings = _timings_ms(func, runs, before)
     return statistics.median(timings), statistics.quantiles(timings, n=20)[-1]
 
 
 def _median_ms(func, runs: int, before=None) -> float:
-    timings = []
-    for _ in range(runs):
-        if before:
-            before()
-        start = time.perf_counter()
-        func()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
+    return statistics.median(_timings_ms(func, runs, before))
+
+
+def _touched(assessment: Assessment):
+    """What a saved answer, target or action does to the kept results page: it is drawn again on the next view."""
+    return lambda: Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
 
 
 class Command(BaseCommand):
@@ -122,8 +125,7 @@ class Command(BaseCommand):
         def results():
             return client.get(reverse("assessment_results", kwargs={"pk": assessment.pk}))
 
-        def changed():  # as a saved answer, target or action does: the kept results page is drawn again
-            Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+        changed = _touched(assessment)
 
         autosave_url = reverse("answer_autosave", kwargs={"pk": assessment.pk})
         paths: list[tuple] = [
@@ -193,10 +195,7 @@ class Command(BaseCommand):
                 for i, (key, title) in enumerate([("", "Overall"), *themes])
             )
         url = reverse("assessment_results", kwargs={"pk": assessment.pk})
-
-        def changed():
-            Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
-
+        changed = _touched(assessment)
         client.get(url)
         page_ms = _median_ms(lambda: client.get(url), runs=10, before=changed)
         changed()
