@@ -5,7 +5,9 @@ benchmarks read stored figures and never rescore other councils' assessments on 
 
 Peer benchmarks never identify another council: a group with fewer councils than
 settings.PEER_GROUP_MINIMUM (never below 5) shows "not enough councils to compare", and only medians and
-quartiles are shown, never names or rankings.
+quartiles are shown, never names or rankings. Peers are other councils' signed-off assessments (reviewed and
+locked by their lead) for the same period or earlier, so a 2024/25 report is set beside 2024/25, not beside
+what other councils did later.
 """
 
 import hashlib
@@ -22,7 +24,8 @@ from assessment.models import Assessment, Organisation, Theme, ThemeScoreRecord
 from assessment.services.scoring import AssessmentScores, ThemeScore, shown
 
 OVERALL = ""  # the theme_key under which the overall score is stored
-COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.SIGNED_OFF)
+COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.SIGNED_OFF)  # stored, and in the council's trends
+PEER_STATUSES = (Assessment.Status.SIGNED_OFF,)  # in other councils' benchmarks and the sector view
 ABSOLUTE_MINIMUM_GROUP = 5
 
 
@@ -103,7 +106,7 @@ class ThemeTrend:
         previous, current = shown(self.previous), shown(self.current)
         if previous is None or current is None:
             return None
-        return round(current - previous, 1)
+        return shown(current - previous)
 
 
 def council_trends(
@@ -149,7 +152,9 @@ class ThemeBenchmark:
         """Where the council sits, compared as the figures are shown (one decimal place); a tie is a tie."""
         if self.own is None:
             return "Not scored"
-        own, q1, median, q3 = (round(v, 1) for v in (self.own, self.lower_quartile, self.median, self.upper_quartile))
+        own, q1, median, q3 = (
+            shown(v) or 0.0 for v in (self.own, self.lower_quartile, self.median, self.upper_quartile)
+        )
         if q1 == q3:  # at least half the councils score the same, so quartiles say nothing more than that
             if own == median:
                 return f"The same as the typical score ({median:.1f})"
@@ -224,19 +229,24 @@ class ScoreRecords:
     """What an assessment's scores are compared with: the council's own earlier assessments and its peers'."""
 
     earlier: list[tuple[str, str, float | None]]  # (period, theme key, score) of the council's earlier ones
-    peers: dict[int, tuple[str, str, dict[str, PeerScore]]]  # other councils' latest on the same bank version
+    peers: dict[int, tuple[str, str, dict[str, PeerScore]]]  # other councils' latest, as at this period
 
 
 def score_records_for_comparison(*, assessment: Assessment) -> ScoreRecords:
     """The council's earlier submitted or signed-off assessments (any bank version: themes keep their keys), and
-    every other council's latest one on this assessment's bank version. One query."""
+    every other council's latest signed-off one on this assessment's bank version for this period or an earlier
+    one. One query."""
     own = Q(assessment__organisation_id=assessment.organisation_id)
     rows: list[PeerRow] = list(
         ThemeScoreRecord.objects.filter(
-            Q(assessment__status__in=COUNTED_STATUSES)
-            & (
-                (own & Q(assessment__period__lt=assessment.period))
-                | (~own & Q(assessment__bank_version_id=assessment.bank_version_id))
+            (own & Q(assessment__status__in=COUNTED_STATUSES, assessment__period__lt=assessment.period))
+            | (
+                ~own
+                & Q(
+                    assessment__status__in=PEER_STATUSES,
+                    assessment__bank_version_id=assessment.bank_version_id,
+                    assessment__period__lte=assessment.period,
+                )
             )
         ).values_list(*PEER_ROW_FIELDS)
     )
@@ -257,8 +267,9 @@ def peer_benchmarks(
     *, assessment: Assessment, scores: AssessmentScores, records: ScoreRecords | None = None
 ) -> list[GroupBenchmark]:
     """Median and quartiles per theme for councils of the same type, the same nation, and all councils,
-    from other councils' latest submitted or signed-off assessments on the same bank version. Like is compared
-    with like: a theme's figures come only from councils whose score rests on the same set of questions."""
+    from other councils' latest signed-off assessments on the same bank version, as at this assessment's period.
+    Like is compared with like: a theme's figures come only from councils whose score rests on the same set of
+    questions."""
     organisation: Organisation = assessment.organisation
     peers = (records or score_records_for_comparison(assessment=assessment)).peers
     own = {OVERALL: scores.overall.value} | {t.key: t.score.value for t in scores.themes}
@@ -304,7 +315,7 @@ def sector_medians(*, bank_version_id: int) -> tuple[list[tuple[str, str]], list
     score, or None where fewer councils than the minimum answered it."""
     peers = _latest_by_council(
         ThemeScoreRecord.objects.filter(
-            assessment__bank_version_id=bank_version_id, assessment__status__in=COUNTED_STATUSES
+            assessment__bank_version_id=bank_version_id, assessment__status__in=PEER_STATUSES
         ).values_list(*PEER_ROW_FIELDS)
     )
     themes = [(OVERALL, "Overall")] + list(

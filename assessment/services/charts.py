@@ -12,14 +12,14 @@ import math
 from dataclasses import dataclass
 
 from assessment.services.benchmarks import ThemeBenchmark
-from assessment.services.scoring import ThemeScore
+from assessment.services.scoring import ThemeScore, score_text
 
 MAX_LEVEL = 5
 CHAR_WIDTH = 7.6  # average width of a character at 14px in Arial or DejaVu Sans, generously
 
 
 def _fmt(value: float | None) -> str:
-    return f"{value:.1f}" if value is not None else "not scored"
+    return score_text(value, none="not scored")
 
 
 @dataclass(frozen=True)
@@ -228,13 +228,13 @@ def benchmark_strip_plot(
             box_width=max(round(x_of(t.upper_quartile) - x_of(t.lower_quartile), 1), 2),
             median_x=x_of(t.median),
             own_x=x_of(t.own) if t.own is not None else None,
-            value_label=f"You {_fmt(t.own)}, median {t.median:.1f}",
+            value_label=f"You {_fmt(t.own)}, median {_fmt(t.median)}",
         )
         for index, t in enumerate(themes)
     ]
     described = "; ".join(
-        f"{t.title}: yours {_fmt(t.own)}, lower quartile {t.lower_quartile:.1f}, median {t.median:.1f}, "
-        f"upper quartile {t.upper_quartile:.1f}"
+        f"{t.title}: yours {_fmt(t.own)}, lower quartile {_fmt(t.lower_quartile)}, median {_fmt(t.median)}, "
+        f"upper quartile {_fmt(t.upper_quartile)}"
         for t in themes
     )
     return StripPlot(
@@ -290,7 +290,7 @@ def line_chart(
         return round(bottom - (value - 1) / (MAX_LEVEL - 1) * (bottom - top), 1)
 
     line_points = [
-        LinePoint(x=round(positions[period], 1), y=y_of(value), period=period, value_label=f"{value:.1f}")
+        LinePoint(x=round(positions[period], 1), y=y_of(value), period=period, value_label=_fmt(value))
         for period, value in scored
     ]
     described = "; ".join(f"{p}: {_fmt(v)}" for p, v in points)

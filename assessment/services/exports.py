@@ -12,6 +12,7 @@ from django.db.models import prefetch_related_objects
 from openpyxl import Workbook
 
 from assessment.services.reports import Results
+from assessment.services.scoring import shown
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,7 +69,8 @@ def answer_rows(results: Results) -> list[list[object]]:
 
 
 def _rounded(value: float | None) -> float | str:
-    return round(value, 1) if value is not None else "Not scored"
+    rounded = shown(value)
+    return rounded if rounded is not None else "Not scored"
 
 
 def score_rows(results: Results) -> list[list[object]]:

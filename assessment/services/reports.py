@@ -63,6 +63,7 @@ from assessment.services.scoring import (
     QuestionScore,
     ThemeScore,
     score_assessment,
+    score_text,
 )
 
 
@@ -268,7 +269,7 @@ class Results:
 
 
 def _signed(value: float) -> str:
-    return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}"
+    return f"+{score_text(value)}" if value > 0 else f"−{score_text(abs(value))}"
 
 
 def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) -> list[str]:
@@ -293,7 +294,7 @@ def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) ->
         )
     gaps = scores.biggest_gaps
     if gaps:
-        listed = ", ".join(f"{t.title} ({t.score.shown:.1f} against a target of {t.target})" for t in gaps)
+        listed = ", ".join(f"{t.title} ({score_text(t.score.value)} against a target of {t.target})" for t in gaps)
         second = f"The largest gaps to target are in {listed}."
     elif any(t.score.is_rankable for t in scores.themes):
         second = "Every theme answered enough to judge has reached its target."
@@ -305,9 +306,12 @@ def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) ->
         earlier = overall.points[-2][0]
         if overall.change:
             direction = "rose" if overall.change > 0 else "fell"
-            third = f"Overall maturity {direction} from {overall.previous:.1f} in {earlier} to {overall.current:.1f}."
+            third = (
+                f"Overall maturity {direction} from {score_text(overall.previous)} in {earlier} "
+                f"to {score_text(overall.current)}."
+            )
         else:
-            third = f"Overall maturity stayed at {overall.current:.1f}, as in {earlier}."
+            third = f"Overall maturity stayed at {score_text(overall.current)}, as in {earlier}."
         rises = sorted((t for t in changes if (t.change or 0) > 0), key=lambda t: -(t.change or 0))
         falls = sorted((t for t in changes if (t.change or 0) < 0), key=lambda t: t.change or 0)
         moves = ([f"the largest rise was in {rises[0].title} ({_signed(rises[0].change or 0)})"] if rises else []) + (

@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from assessment.models.levels import MaturityLevel
 
@@ -25,9 +26,19 @@ SUMMARY_ACTIONS = 10  # the executive summary shows this many actions; the annex
 
 
 def shown(value: float | None) -> float | None:
-    """A score as the reader sees it: one decimal place. Comparisons and differences the reader can check
-    are made on these figures, so "2.5 → 3.0" is never called "+0.4"."""
-    return None if value is None else round(value, 1)
+    """A score as the reader sees it: one decimal place, halves rounded up (3.65 is 3.7, as a reader rounds it
+    and as Django's floatformat does; Python's round() would give 3.6). Comparisons and differences the reader
+    can check are made on these figures, so "2.5 → 3.0" is never called "+0.4". Every figure shown, in a table,
+    a chart, a sentence or an export, goes through this."""
+    if value is None:
+        return None
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def score_text(value: float | None, *, none: str = "Not scored") -> str:
+    """A score as written: "3.7", or `none` when there is no score."""
+    rounded = shown(value)
+    return none if rounded is None else f"{rounded:.1f}"
 
 
 def maturity_band(value: float | None) -> int | None:
@@ -200,7 +211,7 @@ class ThemeScore:
     def gap(self) -> float | None:
         """Target minus the score as shown (negative when above target)."""
         value = self.score.shown
-        return None if value is None else round(self.target - value, 1)
+        return None if value is None else shown(self.target - value)
 
     @property
     def weighted_shortfall(self) -> float:

@@ -1,6 +1,6 @@
 from django import template
 
-from assessment.services.scoring import BANDS, EFFORT_LABELS, Score, maturity_band
+from assessment.services.scoring import BANDS, EFFORT_LABELS, Score, maturity_band, score_text, shown
 
 register = template.Library()
 
@@ -12,9 +12,9 @@ def band_name(level: int | None) -> str:
 
 
 @register.filter
-def score(value: float | None) -> str:
-    """A score to one decimal place, or "Not scored" when nothing was answered at a level."""
-    return "Not scored" if value is None else f"{value:.1f}"
+def score(value: float | None, none: str = "Not scored") -> str:
+    """A score to one decimal place, or `none` ("Not scored") when nothing was answered at a level."""
+    return score_text(value, none=none)
 
 
 @register.filter
@@ -22,7 +22,7 @@ def basis(score: Score) -> str:
     """A score with what it rests on: "3.1 from 7 of 8", or "Not scored (0 of 8 answered)"."""
     if score.value is None:
         return f"Not scored ({score.answered} of {score.applicable} answered)"
-    return f"{score.value:.1f} from {score.answered} of {score.applicable}"
+    return f"{score_text(score.value)} from {score.answered} of {score.applicable}"
 
 
 STATUS_COLOURS = {
@@ -91,9 +91,9 @@ def signed(value: float | None) -> str:
     """A change in score with its sign: +0.4, −0.2, or "no change"."""
     if value is None:
         return "–"
-    if round(value, 1) == 0:
+    if shown(value) == 0:
         return "No change"
-    return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}"
+    return f"+{score_text(value)}" if value > 0 else f"−{score_text(abs(value))}"
 
 
 @register.filter

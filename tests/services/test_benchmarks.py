@@ -112,12 +112,43 @@ def test_only_each_councils_latest_counted_assessment_on_the_same_version_counts
         peer(bank, value=value)
     old = peer(bank, value=1.0, period="2024/25")
     newer = AssessmentFactory(organisation=old.organisation, bank_version=bank.version, period="2025/26",
-                              status="submitted", submitted_at="2026-01-01T00:00Z")  # fmt: skip
+                              status="signed_off", submitted_at="2026-01-01T00:00Z",
+                              signed_off_at="2026-01-02T00:00Z")  # fmt: skip
     score_records_store(assessment=newer, scores=scores(5.0, 5.0, 5.0))
     peer(bank, value=5.0, status="draft")  # an unsubmitted draft never counts
     county = groups(assessment)["County councils"]
     assert county.councils == 5
     assert county.themes[0].upper_quartile == 4.0 and county.themes[0].median == 3.0
+
+
+def test_peers_are_their_latest_for_the_same_period_or_earlier_not_what_they_did_later(bank, council):
+    # Five county councils scored 1 … 5 in 2024/25 and all reached 5.0 in 2025/26. Set beside its peers, the
+    # council's 2024/25 assessment is level with the median of that year, not a level and more behind.
+    for value in (1.0, 2.0, 3.0, 4.0, 5.0):
+        later = peer(bank, value=value, period="2024/25")
+        score_records_store(
+            assessment=AssessmentFactory(organisation=later.organisation, bank_version=bank.version,
+                                         period="2025/26", status="signed_off", submitted_at="2026-01-01T00:00Z",
+                                         signed_off_at="2026-01-02T00:00Z"),
+            scores=scores(5.0, 5.0, 5.0),
+        )  # fmt: skip
+    earlier = AssessmentFactory(organisation=council.organisation, bank_version=bank.version, period="2024/25")
+    county = groups(earlier)["County councils"]
+    assert county.councils == 5
+    assert (county.themes[0].median, county.themes[0].position) == (3.0, "Level with the median")
+    # A 2026/27 assessment is set beside each council's latest, 2025/26.
+    assert groups(AssessmentFactory(organisation=council.organisation, bank_version=bank.version,
+                                    period="2026/27"))["County councils"].themes[0].median == 5.0  # fmt: skip
+
+
+def test_an_assessment_submitted_but_not_yet_signed_off_is_not_a_peer(assessment, bank):
+    # Its lead has not reviewed it: its scores may still change, and signing off is what the service tells a
+    # lead puts a council's scores into other councils' benchmarks.
+    for value in (1.0, 2.0, 3.0, 4.0):
+        peer(bank, value=value)
+    peer(bank, value=5.0, status="submitted")
+    county = groups(assessment)["County councils"]
+    assert county.councils == 4 and not county.enough
 
 
 def test_the_minimum_group_size_can_be_raised_but_never_below_five(settings):

@@ -11,6 +11,7 @@ from assessment.services.scoring import (
     maturity_band,
     natural_key,
     score_assessment,
+    shown,
 )
 
 
@@ -78,6 +79,21 @@ def test_all_not_applicable_is_not_scored_rather_than_a_division_by_zero():
 )
 def test_band_follows_the_score_as_shown_to_one_decimal_place(value, band):
     assert maturity_band(value) == band
+
+
+def test_a_score_is_shown_with_halves_rounded_up_everywhere_it_is_written():
+    # 3.65 is stored as 3.6499999…: Python's round() and format give 3.6, which a reader (and Django's
+    # floatformat) rounds to 3.7. A peer median of 3.65 once read 3.6 in the chart and 3.7 in the table.
+    from assessment.services.benchmarks import ThemeBenchmark
+    from assessment.services.charts import benchmark_strip_plot
+    from assessment.templatetags.maturity import score as score_filter
+
+    assert (shown(3.65), shown(2.25), shown(2.24), shown(None)) == (3.7, 2.3, 2.2, None)
+    peers = ThemeBenchmark("k", "Automation", "Automation", 5, 3.25, 3.65, 3.85, own=3.7)
+    plot = benchmark_strip_plot(chart_id="c", group="County councils", themes=[peers])
+    assert plot.rows[0].value_label == "You 3.7, median 3.7"
+    assert "lower quartile 3.3, median 3.7, upper quartile 3.9" in plot.description
+    assert score_filter(peers.median) == "3.7" and peers.position == "Level with the median"
 
 
 # Targets --------------------------------------------------------------------------------------------------

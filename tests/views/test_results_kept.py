@@ -103,6 +103,17 @@ def test_a_peer_assessment_deleted_leaves_the_benchmarks(client, answered, bank,
     assert "County councils (5 councils)" in _results(client, answered)
 
 
+def test_a_peer_signed_off_after_it_was_submitted_joins_the_benchmarks(client, answered, bank, council):
+    for value in (1.0, 2.0, 3.0, 4.0):
+        peer(bank, value=value)
+    fifth = peer(bank, value=5.0, status="submitted")
+    client.force_login(council.lead)
+    assert "Not enough councils" in _results(client, answered)
+    fifth.status = "signed_off"
+    fifth.save()
+    assert "County councils (5 councils)" in _results(client, answered)
+
+
 def test_a_kept_page_offers_actions_to_leads_only(client, answered, council):
     client.force_login(council.lead)
     as_lead = _results(client, answered)
