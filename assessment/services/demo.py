@@ -1,5 +1,6 @@
 """Demo data for local runs: two councils, their people, and one submitted assessment to look at."""
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from assessment.models import (
 )
 from assessment.services.question_banks import editors_group_ensure
 from assessment.services.reviews import on_submitted
+from assessment.services.scoring import UNVERIFIED_FROM_LEVEL
 
 DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - printed for local demo use only
 
@@ -62,8 +64,9 @@ SYNTHETIC_COUNCILS = [
     ("Cwm Teg County Borough Council", "welsh_principal", "wales", "South Wales", 0),
 ]
 
-# Each theme's notes and evidence item are about that theme, so a demo answer reads as a council's would; the
-# general ones fit any question. (Themes by key, in either edition of the bank.)
+# Each theme's notes and evidence item are about that theme as a whole, so a demo answer reads as a council's
+# would; the general ones fit any question. They describe something in place, so they go with answers at level 3
+# or above; answers at level 1 or 2 get notes that say what is missing. (Themes by key, in either edition.)
 THEME_EVIDENCE = {
     "leadership-strategy-culture": (
         "Digital strategy 2024–27 approved by Cabinet in March 2024; progress reported to the corporate leadership "
@@ -108,8 +111,9 @@ THEME_EVIDENCE = {
         "Algorithmic transparency records",
     ),
     "cyber-security": (
-        "Cyber incident response plan tested in a tabletop exercise in 2025; its actions are tracked by the SIRO.",
-        "Cyber incident response plan and exercise report",
+        "Cyber security annual report to the audit committee; the senior information risk owner tracks each of its "
+        "actions to closure.",
+        "Cyber security annual report to the audit committee",
     ),
     "infrastructure-place-technology": (
         "Gigabit coverage plan agreed with the county broadband programme; every public building is on the shared "
@@ -136,6 +140,11 @@ GENERAL_NOTES = [
     "",  # some answers have no notes
 ]
 GENERAL_ITEMS = ["Internal audit report with actions tracked to closure", "Quarterly performance report"]
+LOW_LEVEL_NOTES = [
+    "Done in some services but not others; there is no council-wide approach or owner yet.",
+    "Not in place yet: a proposal goes to the corporate leadership team next quarter.",
+    "",
+]
 
 
 def _demo_text(seed: str, themed: str | None, general: list[str]) -> str:
@@ -223,7 +232,11 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
     assessment = Assessment.objects.create(
         organisation=organisation, bank_version=version, period=period, created_by=officer
     )
+    # A past year's assessment was answered and submitted in its own year, not today.
     now = timezone.now()
+    year_end = timezone.make_aware(datetime.datetime(int(period[:4]) + 1, 3, 20, 10, 0))
+    submitted = min(now, year_end)
+    answered = submitted - datetime.timedelta(days=14)
     answers = []
     for question in questions:
         if not question.applies_to_council_type(organisation.council_type):
@@ -231,6 +244,7 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
         seed = f"{organisation.name}:{question.key}"
         not_applicable = question.allows_not_applicable and _pick(seed, "na", 6) == 0
         level = min(5, max(1, 1 + _pick(question.key, "level", 4) + _pick(seed, "up", 2) + offset))
+        in_place = level >= UNVERIFIED_FROM_LEVEL
         answers.append(
             Answer(
                 assessment=assessment,
@@ -238,10 +252,12 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
                 level=None if not_applicable else level,
                 is_not_applicable=not_applicable,
                 evidence=_demo_text(
-                    f"{seed}:note", THEME_EVIDENCE.get(question.theme.key, (None, None))[0], GENERAL_NOTES
+                    f"{seed}:note",
+                    THEME_EVIDENCE.get(question.theme.key, (None, None))[0] if in_place else None,
+                    GENERAL_NOTES if in_place else LOW_LEVEL_NOTES,
                 ),
                 answered_by=officer,
-                answered_at=now,
+                answered_at=answered,
             )
         )
     Answer.objects.bulk_create(answers)
@@ -254,20 +270,22 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
                 GENERAL_ITEMS,
             ),
             owner="Head of digital",
-            dated=now.date(),
+            dated=answered.date(),
             added_by=officer,
         )
-        for answer in Answer.objects.filter(assessment=assessment, level__gte=2).select_related("question__theme")
+        for answer in Answer.objects.filter(assessment=assessment, level__gte=UNVERIFIED_FROM_LEVEL).select_related(
+            "question__theme"
+        )
         if _pick(f"{organisation.name}:{answer.question_id}", "verified", 5) != 0
     )
     assessment.status = Assessment.Status.SUBMITTED
-    assessment.submitted_at = now
+    assessment.submitted_at = submitted
     assessment.submitted_by = officer
     assessment.save()
     on_submitted(assessment=assessment, user=officer)  # records the event and stores the scores
     if lead is not None or officer is None:
         assessment.status = Assessment.Status.SIGNED_OFF
-        assessment.signed_off_at = now
+        assessment.signed_off_at = min(now, submitted + datetime.timedelta(days=7))
         assessment.signed_off_by = lead
         assessment.save()
         AssessmentEvent.objects.create(assessment=assessment, kind=AssessmentEvent.Kind.SIGNED_OFF, actor=lead)

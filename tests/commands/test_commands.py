@@ -1,8 +1,10 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessment.models import Answer, Assessment, BankVersion, Membership, Organisation, User
-from assessment.services.demo import DEMO_PASSWORD, SYNTHETIC_COUNCILS, THEME_EVIDENCE
+from assessment.models import Answer, Assessment, BankVersion, EvidenceItem, Membership, Organisation, User
+from assessment.services.demo import DEMO_PASSWORD, GENERAL_NOTES, SYNTHETIC_COUNCILS, THEME_EVIDENCE
 
 
 @pytest.mark.django_db
@@ -62,3 +64,19 @@ def test_demo_answers_cite_evidence_about_their_own_theme(settings):
     ]
     assert misplaced == []
     assert any(answer.evidence == THEME_EVIDENCE["cyber-security"][0] for answer in answers)
+
+
+@pytest.mark.django_db
+def test_demo_notes_fit_the_level_and_past_years_are_dated_in_their_year(settings):
+    """A level 1 answer ("not mentioned in the council plan") once had the note "Digital strategy approved by
+    Cabinet", and a 2024/25 assessment had evidence dated and submitted today."""
+    settings.DEBUG = True
+    call_command("load_question_bank", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    in_place = {text for pair in THEME_EVIDENCE.values() for text in pair} | set(GENERAL_NOTES) - {""}
+    low = Answer.objects.filter(level__lte=2)
+    assert low.exists() and not low.filter(evidence__in=in_place).exists()
+    assert not EvidenceItem.objects.filter(answer__level__lte=2).exists()
+    past = Assessment.objects.get(organisation__name="Exampleshire County Council", period="2024/25")
+    assert past.submitted_at.date() <= datetime.date(2025, 3, 31) and past.signed_off_at >= past.submitted_at
+    assert not EvidenceItem.objects.filter(answer__assessment=past, dated__gt=datetime.date(2025, 3, 31)).exists()
