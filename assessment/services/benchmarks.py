@@ -91,6 +91,9 @@ class ThemeTrend:
     title: str
     short_title: str
     points: list[tuple[str, float | None]]  # (period, score), oldest first, ending with this assessment
+    # Whether the score before this one rests on the same questions. A new edition of the question bank may add,
+    # drop or replace a theme's questions: its scores are then not like-for-like, and no change is worked out.
+    same_questions: bool = True
 
     @property
     def previous(self) -> float | None:
@@ -102,9 +105,10 @@ class ThemeTrend:
 
     @property
     def change(self) -> float | None:
-        """The change between the two scores as shown (one decimal place), so the arithmetic is visible."""
+        """The change between the two scores as shown (one decimal place), so the arithmetic is visible. None
+        when either is not scored, or they rest on different questions."""
         previous, current = shown(self.previous), shown(self.current)
-        if previous is None or current is None:
+        if previous is None or current is None or not self.same_questions:
             return None
         return shown(current - previous)
 
@@ -113,24 +117,29 @@ def council_trends(
     *, assessment: Assessment, scores: AssessmentScores, records: "ScoreRecords | None" = None
 ) -> list[ThemeTrend]:
     """Each theme's score across the council's earlier submitted or signed-off assessments, then this one.
-    Themes are matched by key, which stays stable across bank versions."""
+    Themes are matched by key, which stays stable across bank versions; whether the last two scores rest on the
+    same questions is worked out from the question sets stored with them."""
     records = records or score_records_for_comparison(assessment=assessment)
-    by_theme: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for period, key, score in records.earlier:
-        by_theme[key][period] = score
-    periods = sorted({period for scores_by_period in by_theme.values() for period in scores_by_period})
+    by_theme: dict[str, dict[str, PeerScore]] = defaultdict(dict)
+    for period, key, score, question_set in records.earlier:
+        by_theme[key][period] = (score, question_set)
+    current_sets = question_sets(scores=scores)
     current = [(OVERALL, "Overall", "Overall", scores.overall.value)] + [
         (t.key, t.title, t.short_title, t.score.value) for t in scores.themes
     ]
-    return [
-        ThemeTrend(
-            key=key,
-            title=title,
-            short_title=short_title,
-            points=[(p, by_theme[key][p]) for p in periods if p in by_theme[key]] + [(assessment.period, value)],
+    trends = []
+    for key, title, short_title, value in current:
+        earlier = sorted(by_theme[key].items())
+        trends.append(
+            ThemeTrend(
+                key=key,
+                title=title,
+                short_title=short_title,
+                points=[(period, score) for period, (score, _) in earlier] + [(assessment.period, value)],
+                same_questions=not earlier or earlier[-1][1][1] == current_sets[key],
+            )
         )
-        for key, title, short_title, value in current
-    ]
+    return trends
 
 
 # Peer benchmarks ---------------------------------------------------------------------------------------------
@@ -181,6 +190,11 @@ class GroupBenchmark:
     themes: list[ThemeBenchmark]
 
     @property
+    def name_in_sentence(self) -> str:
+        """ "councils in England", "county councils": the name as it reads after "among"."""
+        return f"{self.name[:1].lower()}{self.name[1:]}"
+
+    @property
     def enough(self) -> bool:
         return self.councils >= peer_group_minimum()
 
@@ -228,7 +242,7 @@ def _latest_by_council(rows: Iterable[PeerRow]) -> dict[int, tuple[str, str, dic
 class ScoreRecords:
     """What an assessment's scores are compared with: the council's own earlier assessments and its peers'."""
 
-    earlier: list[tuple[str, str, float | None]]  # (period, theme key, score) of the council's earlier ones
+    earlier: list[tuple[str, str, float | None, str]]  # (period, theme key, score, question set), the council's
     peers: dict[int, tuple[str, str, dict[str, PeerScore]]]  # other councils' latest, as at this period
 
 
@@ -253,8 +267,8 @@ def score_records_for_comparison(*, assessment: Assessment) -> ScoreRecords:
     return ScoreRecords(
         earlier=sorted(
             (
-                (period, key, score)
-                for organisation_id, _, _, period, key, score, _ in rows
+                (period, key, score, question_set)
+                for organisation_id, _, _, period, key, score, question_set in rows
                 if organisation_id == assessment.organisation_id
             ),
             key=lambda record: record[0],  # by period only: a score may be None

@@ -211,7 +211,7 @@ def benchmark_strip_plot(
     *, chart_id: str, group: str, themes: list[ThemeBenchmark], plot_width: int = 320
 ) -> StripPlot:
     """Each theme on a scale of 1 to 5: the middle half of councils as a box (lower to upper quartile), the
-    median as a line, and this council as a dot."""
+    median as a line, and this council as a dot. `group` is the peer group as it reads after "among"."""
     longest = max((len(t.short_title) for t in themes), default=10)
     label_width = round(longest * CHAR_WIDTH + 16)
     row_height, top = 28, 8
@@ -239,7 +239,7 @@ def benchmark_strip_plot(
     )
     return StripPlot(
         chart_id=chart_id,
-        title=f"Your scores among {group.lower()}",
+        title=f"Your scores among {group}",
         description=f"Strip plot of scores from 1 to 5 with the middle half of councils shaded. {described}.",
         width=value_x + round(len("You 3.0, median 3.0") * CHAR_WIDTH) + 8,
         height=top + len(themes) * row_height + 24,

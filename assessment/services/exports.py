@@ -77,7 +77,7 @@ def score_rows(results: Results) -> list[list[object]]:
     scores = results.scores
     overall = scores.overall
     rows: list[list[object]] = [
-        ["Overall", "Overall", _rounded(overall.value), overall.band or "", "", "", overall.answered,
+        ["Overall", "Overall", _rounded(overall.value), scores.overall_band or "", "", "", overall.answered,
          overall.applicable, "", "", scores.unverified],
     ]  # fmt: skip
     for t in scores.themes:

@@ -105,7 +105,7 @@ class ThemeDetail:
     score: ThemeScore
     questions: list[QuestionResult]
     peer_median: float | None
-    change: float | None  # since the council's last counted assessment, from the scores as shown
+    trend: ThemeTrend | None  # its scores over the council's counted assessments, ending with this one
 
     @property
     def theme(self):
@@ -252,6 +252,11 @@ class Results:
         return any(len(trend.points) > 1 for trend in self.trends)
 
     @property
+    def trend_questions_changed(self) -> bool:
+        """Whether a new edition of the question bank changed the questions of any theme since last time."""
+        return any(not trend.same_questions for trend in self.trends)
+
+    @property
     def overall_trend(self) -> ThemeTrend | None:
         return next((t for t in self.trends if t.key == OVERALL), None)
 
@@ -283,46 +288,78 @@ def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) ->
             by_theme[title] = by_theme.get(title, 0) + 1
         where = " and ".join(f"{title} ({count})" for title, count in by_theme.items())
         count = len(alerts)
+        unevidenced = sum(1 for alert in alerts if alert.unverified)
+        missing = count - unevidenced
+        parts = [f"this baseline control is {alerts[0].critical_alert_reason}"] if count == 1 else []
+        if missing and count > 1:
+            parts.append(f"{missing} baseline control{'s are' if missing != 1 else ' is'} not in place")
+        if unevidenced and count > 1:
+            noun = "" if missing else f" baseline control{'s' if unevidenced != 1 else ''}"
+            parts.append(f"{unevidenced}{noun} {'are' if unevidenced != 1 else 'is'} claimed without evidence")
+        why = " and ".join(parts)
         first = (
-            f"{count} critical alert{'s' if count != 1 else ''} in {where}: "
-            f"{'these baseline controls are' if count != 1 else 'this baseline control is'} not in place, so "
+            f"{count} critical alert{'s' if count != 1 else ''} in {where}: {why}, so "
             f"{'they come' if count != 1 else 'it comes'} first in the action plan."
         )
     else:
         first = (
-            "No critical alerts: every baseline control (such as backups and incident response) is at level 3 or above."
+            "No critical alerts: every baseline control (such as backups and incident response) is at level 3 or "
+            "above, with evidence."
         )
     gaps = scores.biggest_gaps
     if gaps:
         listed = ", ".join(f"{t.title} ({score_text(t.score.value)} against a target of {t.target})" for t in gaps)
-        second = f"The largest gaps to target are in {listed}."
+        alerts_first = ", critical alerts first," if any(t.critical_alerts for t in gaps) else ""
+        second = f"The largest gaps to target{alerts_first} are in {listed}."
     elif any(t.score.is_rankable for t in scores.themes):
         second = "Every theme answered enough to judge has reached its target."
     else:
         second = "Too few questions are answered yet to say where the largest gaps are."
+    return [first, second, _change_message(trends)]
+
+
+def _largest_move(moves: list[ThemeTrend], word: str) -> str:
+    """ "the largest rise was in Data (+1.0)", or, where several themes share it, who shares it."""
+    size = moves[0].change or 0
+    tied = [t.title for t in moves if t.change == size]
+    if len(tied) == 1:
+        return f"the largest {word} was in {tied[0]} ({_signed(size)})"
+    named = tied if len(tied) <= 3 else [*tied[:2], f"{len(tied) - 2} other themes"]
+    return f"the largest {word}, {_signed(size)}, was shared by {', '.join(named[:-1])} and {named[-1]}"
+
+
+def _change_message(trends: list[ThemeTrend]) -> str:
+    """The change since the council's last assessment, overall and the largest rise and fall among themes,
+    never across questions that a new edition of the question bank changed."""
     overall = next((t for t in trends if t.key == OVERALL), None)
-    changes = [t for t in trends if t.key != OVERALL and t.change]
-    if overall is not None and overall.change is not None and overall.previous is not None:
-        earlier = overall.points[-2][0]
-        if overall.change:
-            direction = "rose" if overall.change > 0 else "fell"
-            third = (
-                f"Overall maturity {direction} from {score_text(overall.previous)} in {earlier} "
-                f"to {score_text(overall.current)}."
-            )
-        else:
-            third = f"Overall maturity stayed at {score_text(overall.current)}, as in {earlier}."
-        rises = sorted((t for t in changes if (t.change or 0) > 0), key=lambda t: -(t.change or 0))
-        falls = sorted((t for t in changes if (t.change or 0) < 0), key=lambda t: t.change or 0)
-        moves = ([f"the largest rise was in {rises[0].title} ({_signed(rises[0].change or 0)})"] if rises else []) + (
-            [f"the largest fall was in {falls[0].title} ({_signed(falls[0].change or 0)})"] if falls else []
+    if overall is None or len(overall.points) < 2:
+        return "This is the council's first assessment here, so there is no change to report yet."
+    earlier = overall.points[-2][0]
+    if not overall.same_questions:
+        message = (
+            f"Overall maturity was {score_text(overall.previous)} in {earlier} and is {score_text(overall.current)} "
+            "now, but a new edition of the question bank changed the questions, so the two are not like-for-like."
         )
-        if moves:
-            sentence = "; ".join(moves)
-            third += f" {sentence[0].upper()}{sentence[1:]}."
+    elif overall.change is None:
+        message = f"Overall maturity cannot be compared with {earlier}, as one of the two has no score."
+    elif overall.change:
+        direction = "rose" if overall.change > 0 else "fell"
+        message = (
+            f"Overall maturity {direction} from {score_text(overall.previous)} in {earlier} "
+            f"to {score_text(overall.current)}."
+        )
     else:
-        third = "This is the council's first assessment here, so there is no change to report yet."
-    return [first, second, third]
+        message = f"Overall maturity stayed at {score_text(overall.current)}, as in {earlier}."
+    changes = [t for t in trends if t.key != OVERALL and t.change]  # None where the questions changed
+    rises = sorted((t for t in changes if (t.change or 0) > 0), key=lambda t: -(t.change or 0))
+    falls = sorted((t for t in changes if (t.change or 0) < 0), key=lambda t: t.change or 0)
+    moves = ([_largest_move(rises, "rise")] if rises else []) + ([_largest_move(falls, "fall")] if falls else [])
+    if moves:
+        sentence = "; ".join(moves)
+        among = "Among themes whose questions did not change, " if not overall.same_questions else ""
+        sentence = f"{among}{sentence}" if among else f"{sentence[0].upper()}{sentence[1:]}"
+        message += f" {sentence}."
+    return message
 
 
 def results_build(*, structure: AssessmentStructure) -> Results:
@@ -334,7 +371,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
     benchmarks = peer_benchmarks(assessment=assessment, scores=scores, records=records)
     same_type = benchmarks[0] if benchmarks and benchmarks[0].enough else None
     medians = {t.key: t.median for t in same_type.themes} if same_type else {}
-    changes = {t.key: t.change for t in trends}
+    trend_by_theme = {t.key: t for t in trends}
     actions = list(assessment.actions.order_by("status", "due_date", "id"))
     action_for_question: dict[str, Action] = {}
     for action in actions:
@@ -365,7 +402,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
                 score=theme_score,
                 questions=questions,
                 peer_median=medians.get(progress.theme.key),
-                change=changes.get(progress.theme.key),
+                trend=trend_by_theme.get(progress.theme.key),
             )
         )
     return Results(
@@ -385,7 +422,9 @@ def results_build(*, structure: AssessmentStructure) -> Results:
         benchmark_plots=[
             BenchmarkPlot(
                 group=group,
-                plot=benchmark_strip_plot(chart_id=f"benchmark-{index}", group=group.name, themes=group.themes),
+                plot=benchmark_strip_plot(
+                    chart_id=f"benchmark-{index}", group=group.name_in_sentence, themes=group.themes
+                ),
             )
             for index, group in enumerate(benchmarks)
             if group.enough and group.themes
@@ -403,7 +442,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
 logger = logging.getLogger(__name__)
 
 # Bump when the report's layout changes, so stored reports are rendered afresh.
-REPORT_LAYOUT_VERSION = 4
+REPORT_LAYOUT_VERSION = 5
 REPORT_BASE_URL = "file:///"
 STATIC_PREFIX = "file:///static/"
 

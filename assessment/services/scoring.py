@@ -21,7 +21,15 @@ HORIZONS = {"quick_win": "Next 3 months", "medium": "Next 12 months", "major": "
 UNVERIFIED_FROM_LEVEL = 3  # claims at this level or above need evidence behind them
 CRITICAL_ALERT_UP_TO_LEVEL = 2  # a critical question answered at 1 or 2 is a critical alert
 BAND_CAP_WITH_ALERT = MaturityLevel.DEVELOPING  # no average hides a baseline control that is not in place
+# The action for a baseline control claimed at level 3 or above with no evidence: until it is evidenced, it is a
+# critical alert like one that is not in place, so a claim alone never clears an alert.
+EVIDENCE_ACTION = (
+    "Record the evidence that this baseline control is in place: a named document, link or record, with an owner "
+    "and a date. Until then it counts as not in place."
+)
+EVIDENCE_ACTION_EFFORT = "quick_win"
 RANKING_MIN_COMPLETENESS = 0.6  # themes answered less than this are not called strengths or gaps
+CLOSE_TO_TARGET = 0.5  # a theme at most half a level short of its target is "close"; further is "below"
 SUMMARY_ACTIONS = 10  # the executive summary shows this many actions; the annex shows them all
 
 
@@ -46,6 +54,12 @@ def maturity_band(value: float | None) -> int | None:
     if value is None:
         return None
     return min(5, max(1, math.floor(shown(value) or 0)))
+
+
+def band_held_by_alerts(band: int | None, alerts: int) -> int | None:
+    """A band as shown: no higher than Developing while a critical alert stands, for a theme and for the whole
+    assessment alike (as in the NCSC CAF, no average hides a baseline control that is not achieved)."""
+    return min(band, BAND_CAP_WITH_ALERT) if band is not None and alerts else band
 
 
 @dataclass(frozen=True)
@@ -156,7 +170,17 @@ class QuestionScore:
 
     @property
     def critical_alert(self) -> bool:
-        return self.critical and self.level is not None and self.level <= CRITICAL_ALERT_UP_TO_LEVEL
+        """A baseline control answered at level 1 or 2, or claimed at a higher level with no evidence."""
+        return (
+            self.critical and self.level is not None and (self.level <= CRITICAL_ALERT_UP_TO_LEVEL or self.unverified)
+        )
+
+    @property
+    def critical_alert_reason(self) -> str:
+        """Why this critical alert stands, in words ("" when there is none)."""
+        if not self.critical_alert:
+            return ""
+        return "claimed without evidence" if self.unverified else "not in place"
 
 
 @dataclass(frozen=True)
@@ -194,10 +218,7 @@ class ThemeScore:
     @property
     def band_level(self) -> int | None:
         """The score's band, capped at Developing while a critical alert stands."""
-        band = self.score.band_level
-        if band is not None and self.critical_alerts:
-            return min(band, BAND_CAP_WITH_ALERT)
-        return band
+        return band_held_by_alerts(self.score.band_level, len(self.critical_alerts))
 
     @property
     def band(self) -> str | None:
@@ -230,7 +251,7 @@ class ThemeScore:
             return "Not enough answers"
         if self.gap is not None and self.gap <= 0:
             return "At or above target"
-        if self.gap is not None and self.gap < 1:
+        if self.gap is not None and self.gap <= CLOSE_TO_TARGET:
             return "Close to target"
         return "Below target"
 
@@ -276,6 +297,7 @@ class ActionItem:
     text: str
     effort: str
     priority: float  # (target − level) × question weight × theme weight
+    needs_evidence: bool = False  # a baseline control claimed with no evidence: the action is to record it
 
     @property
     def effort_label(self) -> str:
@@ -312,6 +334,19 @@ class AssessmentScores:
     @property
     def critical_alerts(self) -> list[QuestionScore]:
         return [q for q in self.questions if q.critical_alert]
+
+    @property
+    def overall_band_level(self) -> int | None:
+        """The overall score's band, capped at Developing while any critical alert stands, as each theme's is."""
+        return band_held_by_alerts(self.overall.band_level, len(self.critical_alerts))
+
+    @property
+    def overall_band(self) -> str | None:
+        return BANDS[self.overall_band_level] if self.overall_band_level is not None else None
+
+    @property
+    def overall_band_is_capped(self) -> bool:
+        return self.overall_band_level != self.overall.band_level
 
     @property
     def strengths(self) -> list[ThemeScore]:
@@ -392,36 +427,41 @@ def _question_score(
 
 
 def _action_plan(themes: list[ThemeScore]) -> list[ActionItem]:
-    """One item per answered question below its target. Critical alerts first, then by (target − level) ×
-    question weight × theme weight, then bank order, so equal priorities always come out the same way.
-    Nothing at or above its target enters the plan."""
+    """One item per answered question below its target, with the bank's next step, and one per baseline control
+    claimed with no evidence, asking for the evidence (its next step comes once the claim is evidenced).
+    Critical alerts first, then by (target − level) × question weight × theme weight, then bank order, so equal
+    priorities always come out the same way. Nothing else at or above its target enters the plan."""
     candidates = []
     for theme_index, theme in enumerate(themes):
         for question_index, question in enumerate(theme.questions):
-            if question.recommendation is None or question.level is None:
+            needs_evidence = question.critical_alert and question.unverified
+            if question.level is None or (question.recommendation is None and not needs_evidence):
                 continue
             priority = question.shortfall * question.weight * theme.weight
             order = (not question.critical_alert, -priority, theme_index, question_index)
-            candidates.append((order, theme, question, priority, question_index + 1))
+            candidates.append((order, theme, question, question.level, priority, question_index + 1, needs_evidence))
     candidates.sort(key=lambda candidate: candidate[0])
-    return [
-        ActionItem(
-            rank=rank,
-            theme_key=theme.key,
-            theme_title=theme.title,
-            question_key=question.key,
-            question_number=number,
-            question_text=question.text,
-            level=question.level,
-            target=question.target,
-            critical_alert=question.critical_alert,
-            text=question.recommendation.text,
-            effort=question.recommendation.effort,
-            priority=round(priority, 4),
+    items = []
+    for rank, (_, theme, question, level, priority, number, needs_evidence) in enumerate(candidates, start=1):
+        step = question.recommendation
+        items.append(
+            ActionItem(
+                rank=rank,
+                theme_key=theme.key,
+                theme_title=theme.title,
+                question_key=question.key,
+                question_number=number,
+                question_text=question.text,
+                level=level,
+                target=question.target,
+                critical_alert=question.critical_alert,
+                text=EVIDENCE_ACTION if needs_evidence or step is None else step.text,
+                effort=EVIDENCE_ACTION_EFFORT if needs_evidence or step is None else step.effort,
+                priority=round(priority, 4),
+                needs_evidence=needs_evidence,
+            )
         )
-        for rank, (_, theme, question, priority, number) in enumerate(candidates, start=1)
-        if question.recommendation is not None and question.level is not None
-    ]
+    return items
 
 
 def score_assessment(scoring_input: ScoringInput) -> AssessmentScores:

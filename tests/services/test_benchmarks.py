@@ -187,6 +187,42 @@ def test_trends_use_the_councils_earlier_stored_scores(assessment, bank, council
     assert Assessment.objects.count() == 2
 
 
+def test_no_change_is_given_across_questions_that_a_new_edition_of_the_bank_changed(assessment, bank, council):
+    # Last year cyber security had two questions; this year's edition has three. Its score (and the overall
+    # score, which rests on every question) fell from 3.0 to 2.0, but not like-for-like; hybrid working, asked
+    # the same questions, rose from 2.0 to 3.0.
+    from assessment.services.benchmarks import council_trends
+    from assessment.services.reports import key_messages_build
+
+    earlier = AssessmentFactory(organisation=council.organisation, bank_version=bank.version, period="2025/26",
+                                status="signed_off", submitted_at="2025-06-01T00:00Z",
+                                signed_off_at="2025-06-02T00:00Z")  # fmt: skip
+    score_records_store(assessment=earlier, scores=scores(3.0, 2.0, 3.0))
+    now = scores(2.0, 3.0, 2.0, {**COUNTY_QUESTIONS, "cyber-security": ["backups", "care-data", "mfa"]})
+    trends = {t.key: t for t in council_trends(assessment=assessment, scores=now)}
+    assert (trends["hybrid-working"].same_questions, trends["hybrid-working"].change) == (True, 1.0)
+    assert (trends["cyber-security"].same_questions, trends["cyber-security"].change) == (False, None)
+    assert trends["cyber-security"].points == [("2025/26", 3.0), ("2026/27", 2.0)]  # both still shown
+    assert key_messages_build(scores=now, trends=list(trends.values()))[2] == (
+        "Overall maturity was 3.0 in 2025/26 and is 2.0 now, but a new edition of the question bank changed the "
+        "questions, so the two are not like-for-like. Among themes whose questions did not change, the largest "
+        "rise was in Hybrid working (+1.0)."
+    )
+
+
+def test_a_largest_rise_shared_by_several_themes_says_so():
+    from assessment.services.reports import key_messages_build
+
+    trends = [ThemeTrend("", "Overall", "Overall", [("2025/26", 2.0), ("2026/27", 3.0)])] + [
+        ThemeTrend(key, title, title, [("2025/26", 2.0), ("2026/27", 3.0)])
+        for key, title in (("a", "Workforce"), ("b", "Data"), ("c", "Cyber"), ("d", "Leadership"))
+    ]
+    assert key_messages_build(scores=scores(3.0, 3.0, 3.0), trends=trends)[2] == (
+        "Overall maturity rose from 2.0 in 2025/26 to 3.0. The largest rise, +1.0, was shared by Workforce, Data "
+        "and 2 other themes."
+    )
+
+
 def test_trends_hold_when_one_earlier_assessment_of_a_year_has_an_unscored_theme(assessment, bank, council):
     """Two assessments of one year on different bank versions (allowed), one with a theme nobody answered."""
     from tests.factories import BankVersionFactory
@@ -205,3 +241,11 @@ def test_a_unitary_authority_is_compared_with_unitary_authorities(bank):
     council = OrganisationFactory(council_type="unitary")
     assessment = AssessmentFactory(organisation=council, bank_version=bank.version)
     assert "Unitary authorities" in groups(assessment)  # not "Unitary authoritys"
+
+
+def test_a_peer_groups_name_keeps_its_capitals_in_a_sentence():
+    # "Councils in England" once read "councils in england" in the chart's title and caption.
+    from assessment.services.benchmarks import GroupBenchmark
+
+    assert GroupBenchmark("Councils in England", 5, []).name_in_sentence == "councils in England"
+    assert GroupBenchmark("County councils", 5, []).name_in_sentence == "county councils"

@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from django.utils import timezone
 
-from assessment.models import Action, Answer, Assessment, Organisation, Question
+from assessment.models import Action, Answer, Assessment, EvidenceItem, Organisation, Question
 from assessment.selectors import assessment_structure
 from assessment.services.reports import (
     ReportFetchRefused,
@@ -145,8 +145,8 @@ def test_download_names():
 
 @pytest.fixture
 def full_assessment(published, council):
-    """Every question of the shipped bank answered at level 4 with about 400 characters of evidence, except one
-    critical question at level 1 and one question at level 5."""
+    """Every question of the shipped bank answered at level 4 with about 400 characters of notes and an evidence
+    item, except one critical question at level 1 and one question at level 5."""
     MembershipFactory(organisation=council.organisation, role="lead")
     assessment = Assessment.objects.create(
         organisation=council.organisation, bank_version=published, period="2026/27", created_by=council.officer
@@ -164,6 +164,10 @@ def full_assessment(published, council):
             answered_at=timezone.now(),
         )
         for q in questions
+    )
+    EvidenceItem.objects.bulk_create(
+        EvidenceItem(answer=answer, description="Digital board minutes", owner="Head of Digital", dated="2026-10-01")
+        for answer in assessment.answers.all()
     )
     Assessment.objects.filter(pk=assessment.pk).update(status="submitted", submitted_at=timezone.now())
     assessment.refresh_from_db()
@@ -241,12 +245,40 @@ def test_key_messages_name_the_alerts_the_gaps_and_the_change_since_last_time():
         ThemeTrend("data", "Data", "Data", [("2025/26", 2.0), ("2026/27", 3.0)]),
     ]
     alerts, gaps, change = key_messages_build(scores=scores, trends=trends)
-    assert alerts.startswith("1 critical alert in Cyber security (1): this baseline control is not in place")
-    assert gaps == "The largest gaps to target are in Cyber security (2.5 against a target of 4)."
+    # Multi-factor authentication is claimed at level 4 with no evidence: that is an alert too.
+    assert alerts == (
+        "2 critical alerts in Cyber security (2): 1 baseline control is not in place and 1 is claimed without "
+        "evidence, so they come first in the action plan."
+    )
+    assert (
+        gaps == "The largest gaps to target, critical alerts first, are in Cyber security (2.5 against a target of 4)."
+    )
     assert change == (
         "Overall maturity rose from 2.0 in 2025/26 to 2.6. The largest rise was in Data (+1.0); "
         "the largest fall was in Cyber security (−0.5)."
     )
+
+
+@pytest.mark.parametrize(
+    ("levels", "evidenced", "message"),
+    [
+        ((1,), False, "1 critical alert in Cyber security (1): this baseline control is not in place, so it comes"),
+        ((4,), False, "1 critical alert in Cyber security (1): this baseline control is claimed without evidence"),
+        ((3, 4), False, "2 critical alerts in Cyber security (2): 2 baseline controls are claimed without evidence"),
+        ((1, 2), False, "2 critical alerts in Cyber security (2): 2 baseline controls are not in place, so they"),
+        ((4,), True, "No critical alerts"),
+    ],
+)
+def test_the_first_key_message_says_why_each_alert_stands(levels, evidenced, message):
+    from assessment.services.reports import key_messages_build
+    from assessment.services.scoring import QuestionInput, ScoringInput, ThemeInput, score_assessment
+
+    questions = [
+        QuestionInput(f"control-{n}", "cyber", 1, level, critical=True, has_evidence=evidenced)
+        for n, level in enumerate(levels)
+    ]
+    scores = score_assessment(ScoringInput(themes=[ThemeInput("cyber", "Cyber security", 1, 3)], questions=questions))
+    assert key_messages_build(scores=scores, trends=[])[0].startswith(message)
 
 
 def test_a_first_assessment_with_nothing_below_target_says_so():
@@ -257,7 +289,8 @@ def test_a_first_assessment_with_nothing_below_target_says_so():
         ScoringInput(themes=[ThemeInput("a", "A", 1, default_target=3)], questions=[QuestionInput("x", "a", 1, 4)])
     )
     assert key_messages_build(scores=scores, trends=[]) == [
-        "No critical alerts: every baseline control (such as backups and incident response) is at level 3 or above.",
+        "No critical alerts: every baseline control (such as backups and incident response) is at level 3 or "
+        "above, with evidence.",
         "Every theme answered enough to judge has reached its target.",
         "This is the council's first assessment here, so there is no change to report yet.",
     ]

@@ -133,12 +133,52 @@ def test_a_critical_question_at_level_1_or_2_is_an_alert_and_caps_its_themes_ban
     assert cyber.band == "Developing" and cyber.band_is_capped  # ...but the theme is shown no higher
     assert [alert.key for alert in result.critical_alerts] == ["backups"]
     assert cyber.status == "Critical alert"
+    # The overall level is held the same way: 4.25 is Embedded, but not while a baseline control is missing.
+    assert (result.overall.band, result.overall_band, result.overall_band_is_capped) == (
+        "Embedded",
+        "Developing",
+        True,
+    )
 
 
-def test_a_critical_question_at_level_3_is_not_an_alert():
-    result = score([theme("cyber")], [q("backups", "cyber", 3, critical=True), q("patching", "cyber", 4)])
+def test_a_critical_question_at_level_3_with_evidence_is_not_an_alert():
+    result = score(
+        [theme("cyber")], [q("backups", "cyber", 3, critical=True, has_evidence=True), q("patching", "cyber", 4)]
+    )
     assert result.critical_alerts == []
     assert result.theme("cyber").band == "Defined" and not result.theme("cyber").band_is_capped
+    assert result.overall_band == "Defined" and not result.overall_band_is_capped
+
+
+def test_a_baseline_control_claimed_without_evidence_stays_an_alert_and_the_plan_asks_for_the_evidence():
+    # Incident response raised from level 1 to 3 with a note but no evidence item: a claim alone must not clear
+    # the alert, and the first action is to evidence it (its next step, 3 → 4, follows once it is).
+    questions = [
+        q("incident-response", "cyber", 3, critical=True),
+        q("patching", "cyber", 2),
+        q("backups", "cyber", 4, critical=True, has_evidence=True),
+    ]
+    result = score([theme("cyber", default_target=4)], questions, recs_for("incident-response", "patching", "backups"))
+    (alert,) = result.critical_alerts
+    assert (alert.key, alert.critical_alert_reason) == ("incident-response", "claimed without evidence")
+    assert result.theme("cyber").band == "Developing"
+    first, second = result.action_plan
+    assert (first.question_key, first.critical_alert, first.needs_evidence, first.effort) == (
+        "incident-response",
+        True,
+        True,
+        "quick_win",
+    )
+    assert first.text.startswith("Record the evidence that this baseline control is in place")
+    assert (second.question_key, second.text) == ("patching", "patching step 2")
+
+    evidenced = [q("incident-response", "cyber", 3, critical=True, has_evidence=True), *questions[1:]]
+    result = score([theme("cyber", default_target=4)], evidenced, recs_for("incident-response", "patching", "backups"))
+    assert result.critical_alerts == []
+    assert [(i.question_key, i.text) for i in result.action_plan] == [
+        ("patching", "patching step 2"),
+        ("incident-response", "incident-response step 3"),
+    ]
 
 
 # The action plan ------------------------------------------------------------------------------------------
@@ -295,3 +335,17 @@ def test_the_worked_example_in_docs_scoring_md():
     assert [round(t.weighted_shortfall, 2) for t in result.biggest_gaps] == [1.33, 2.0, 0.5]
     assert result.strengths == []
     assert (a.lowest_level, a.low_answers, c.lowest_level, c.low_answers) == (2, 1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("levels", "status"),
+    [
+        ((3, 3), "At or above target"),
+        ((3, 2), "Close to target"),  # 2.5 against 3: half a level short
+        ((2, 2, 3), "Below target"),  # 2.3: most of a level short is not "close"
+        ((1, 2), "Below target"),
+    ],
+)
+def test_a_theme_is_close_to_its_target_only_within_half_a_level(levels, status):
+    questions = [q(f"q{n}", "a", level) for n, level in enumerate(levels)]
+    assert score([theme("a", default_target=3)], questions).theme("a").status == status
