@@ -94,6 +94,22 @@ def test_a_signed_off_report_says_who_signed_it_off(answered, council):
     assert "Provisional" not in first_page
 
 
+def test_the_report_lists_unverified_claims_and_dates_its_peer_figures(answered, bank):
+    # Backups is answered at level 3 with no evidence item: the results page listed it, the PDF did not.
+    from tests.services.test_benchmarks import peer
+
+    for value in (1.0, 2.0, 3.0, 4.0, 5.0):
+        peer(bank, value=value)
+    text = text_of(render(answered))
+    unverified = text.split("Unverified claims")[1]
+    assert "1 answer is at level 3 or above with no evidence item" in unverified
+    assert f"{bank.questions[2].text} (level 3)" in " ".join(unverified.split())
+    assert (
+        f"latest signed-off assessments for {answered.period} or earlier that answered the same questions, as at "
+        f"{timezone.localdate():%-d %B %Y}"
+    ) in text
+
+
 def test_report_has_bookmarks_metadata_language_and_tags(answered, bank):
     reader = render(answered)
     outline = reader.outline

@@ -35,6 +35,18 @@ def test_results_page_shows_charts_with_text_alternatives_and_the_action_plan(cl
     assert "Download the report (PDF)" in page
 
 
+def test_each_take_on_link_names_its_whole_action_for_screen_readers(client, council, answered, bank):
+    # The hidden text was cut at 60 characters, mid-word ("decision make…"), so two links could read the same.
+    from assessment.models import Recommendation
+
+    long = "Name a human decision-maker for each decision that an algorithm makes or shapes, and write guidance"
+    Recommendation.objects.filter(question=bank.questions[1], level=1).update(text=long)
+    client.force_login(council.lead)
+    page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
+    hidden = re.findall(r'Take on as an action<span class="govuk-visually-hidden">: ([^<]*)</span>', page)
+    assert long in hidden and "Step from level 2 of care-data" in hidden
+
+
 def test_the_pdf_downloads_with_the_councils_name(client, council, answered):
     client.force_login(council.officer)
     response = client.get(reverse("assessment_report_pdf", kwargs={"pk": answered.pk}))
