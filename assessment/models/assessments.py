@@ -41,9 +41,9 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-period", "-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "bank_version", "period"], name="assessment_unique_per_period"
-            ),
+            # One assessment a year for each council, whatever the bank version: two for one year would leave
+            # its trends, benchmarks and dashboard to guess which one is the council's.
+            models.UniqueConstraint(fields=["organisation", "period"], name="assessment_one_per_council_period"),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "submitted", "signed_off"]), name="assessment_status_valid"
             ),

@@ -71,7 +71,7 @@ def assessment_start(*, user: User, organisation: Organisation, period: str, ban
         raise ValidationError({"period": "Enter a financial year in the form 2026/27"})
     if bank_version.status != BankVersion.Status.PUBLISHED:
         raise ValidationError({"bank_version": "New assessments can only use a published question bank"})
-    if Assessment.objects.filter(organisation=organisation, bank_version=bank_version, period=period).exists():
+    if Assessment.objects.filter(organisation=organisation, period=period).exists():
         raise ValidationError(
             {"period": f"{organisation.name} already has an assessment for {period}. Open it from your dashboard."}
         )

@@ -28,6 +28,17 @@ def test_start_refuses_a_second_assessment_for_the_same_period(bank, council, as
         )
 
 
+def test_start_refuses_a_second_assessment_for_a_year_even_on_another_bank_version(bank, council, assessment):
+    # A council signed off 2025/26 on edition 1; starting 2025/26 again on edition 2 made a second, blank one.
+    from assessment.models import BankVersion
+    from tests.factories import BankVersionFactory
+
+    BankVersion.objects.filter(pk=bank.version.pk).update(status=BankVersion.Status.RETIRED)
+    newer = BankVersionFactory(bank=bank.version.bank, status=BankVersion.Status.PUBLISHED)
+    with pytest.raises(ValidationError, match="already has an assessment for 2026/27"):
+        assessment_start(user=council.officer, organisation=council.organisation, period="2026/27", bank_version=newer)
+
+
 def test_start_refuses_someone_from_another_council(bank, council, other_council):
     with pytest.raises(PermissionDenied):
         assessment_start(

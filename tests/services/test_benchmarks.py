@@ -223,18 +223,22 @@ def test_a_largest_rise_shared_by_several_themes_says_so():
     )
 
 
-def test_trends_hold_when_one_earlier_assessment_of_a_year_has_an_unscored_theme(assessment, bank, council):
-    """Two assessments of one year on different bank versions (allowed), one with a theme nobody answered."""
+def test_trends_hold_when_an_earlier_assessment_has_an_unscored_theme(assessment, bank, council):
+    """Two earlier years on different bank versions, one with a theme nobody answered."""
     from tests.factories import BankVersionFactory
 
-    for version, hybrid in ((bank.version, 2.5), (BankVersionFactory(), None)):
+    for version, period, hybrid in ((bank.version, "2024/25", 2.5), (BankVersionFactory(), "2025/26", None)):
         earlier = AssessmentFactory(
-            organisation=council.organisation, bank_version=version, period="2025/26", status="signed_off",
+            organisation=council.organisation, bank_version=version, period=period, status="signed_off",
             submitted_at="2025-06-01T00:00Z", signed_off_at="2025-06-02T00:00Z",
         )  # fmt: skip
         score_records_store(assessment=earlier, scores=scores(2.0, hybrid, 1.5))
-    results = results_build(structure=assessment_structure(assessment=assessment, with_detail=True))
-    assert {t.key: t.points[0][0] for t in results.trends}["cyber-security"] == "2025/26"
+    trends = {
+        t.key: t for t in results_build(structure=assessment_structure(assessment=assessment, with_detail=True)).trends
+    }
+    assert [period for period, _ in trends["cyber-security"].points] == ["2024/25", "2025/26", "2026/27"]
+    assert trends["hybrid-working"].points[:2] == [("2024/25", 2.5), ("2025/26", None)]
+    assert trends["hybrid-working"].change is None
 
 
 def test_a_unitary_authority_is_compared_with_unitary_authorities(bank):
