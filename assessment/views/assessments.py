@@ -78,9 +78,16 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
     returned = [t for t in structure.themes if (r := structure.reviews.get(t.theme.id)) and r.status == "returned"]
     form = SubmitAssessmentForm(request.POST if request.method == "POST" else None)
-    problems: list[tuple[str, str]] = []
-    if request.method == "POST" and form.is_valid():
-        replies = {t.theme.id: request.POST.get(f"reply-{t.theme.id}", "")[:REPLY_MAX_LENGTH] for t in returned}
+    error_list: list[tuple[str, str]] = []
+    # Replies to the lead about returned themes, kept as typed when the page is shown again with an error.
+    replies = {t.theme.id: request.POST.get(f"reply-{t.theme.id}", "") for t in returned}
+    for progress in returned:
+        if len(replies[progress.theme.id]) > REPLY_MAX_LENGTH:
+            error_list.append(
+                (f"#reply-{progress.theme.id}", f"Your reply about {progress.theme.title} must be "
+                 f"{REPLY_MAX_LENGTH:,} characters or fewer")
+            )  # fmt: skip
+    if request.method == "POST" and form.is_valid() and not error_list:
         try:
             assessment_submit(assessment=assessment, user=request.user, replies=replies)
         except AssessmentLocked:
@@ -91,24 +98,31 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             def theme_url(progress, anchor: str = "") -> str:
                 return reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": progress.theme.key}) + anchor
 
-            problems += [
+            error_list += [
                 (theme_url(t), f"Answer the {t.total - t.answered} unanswered question"
                  f"{'s' if t.total - t.answered != 1 else ''} in {t.theme.title}")
                 for t in incomplete.unanswered
             ]  # fmt: skip
-            problems += [
+            error_list += [
                 (theme_url(t, "#carried-forward"), f"Confirm or change the {t.to_confirm} carried-forward "
                  f"answer{'s' if t.to_confirm != 1 else ''} in {t.theme.title}")
                 for t in incomplete.to_confirm
             ]  # fmt: skip
         else:
             return redirect("assessment_submitted", pk=assessment.pk)
-    problems += [(f"#{form[name].auto_id}", str(error)) for name, errors in form.errors.items() for error in errors]
+    error_list += [(f"#{form[name].auto_id}", str(error)) for name, errors in form.errors.items() for error in errors]
     return render(
         request,
         "assessment/check.html",
-        {"assessment": assessment, "structure": structure, "form": form, "problems": problems, "returned": returned},
-        status=400 if problems else 200,
+        {
+            "assessment": assessment,
+            "structure": structure,
+            "form": form,
+            "error_list": error_list,
+            "returned": returned,
+            "replies": replies,
+        },
+        status=400 if error_list else 200,
     )
 
 

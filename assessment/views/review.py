@@ -39,46 +39,54 @@ def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     assessment = _assessment_for(request, pk, Can.ASSIGN_THEMES)
     structure = selectors.assessment_structure(assessment=assessment)
     members = list(selectors.council_members(organisation=assessment.organisation))
-    errors: list[tuple[str, str]] = []
-    typed: dict[int, list[str]] = {}
+    error_by_theme: dict[int, str] = {}
+    typed: dict[int, list[str]] = {}  # what was sent, shown again as sent when anything is refused
+    chosen: dict[int, str] = {}
     if request.method == "POST":
         people = {str(m.user_id): m.user for m in members}
         changes = []
         for progress in structure.themes:
             theme = progress.theme
-            typed[theme.id] = [
-                request.POST.get(f"due-{theme.id}-{part}", "").strip() for part in ("day", "month", "year")
-            ]
+            typed[theme.id] = [request.POST.get(f"due-{theme.id}-{part}", "").strip() for part in DATE_PARTS]
+            chosen[theme.id] = request.POST.get(f"assignee-{theme.id}", "")
             try:
                 due = GovukDateField(what=f"the due date for {theme.title}", required=False).clean(typed[theme.id])
             except ValidationError as error:
-                errors.append((f"due-{theme.id}-day", error.messages[0]))
+                error_by_theme[theme.id] = error.messages[0]
                 continue
-            assignee = people.get(request.POST.get(f"assignee-{theme.id}", ""))
+            assignee = people.get(chosen[theme.id])
+            if assignee is None and due is not None:
+                error_by_theme[theme.id] = f"Choose who to assign {theme.title} to, or clear its due date"
+                continue
             changes.append(ThemeAssignmentChange(theme=theme, assignee=assignee, due_date=due))
-        if not errors:
+        if not error_by_theme:
             try:
                 theme_assignments_set(assessment=assessment, lead=request.user, changes=changes)
             except ValidationError as error:
                 ids = {p.theme.key: p.theme.id for p in structure.themes}
-                errors += [(f"due-{ids.get(key)}-day", m) for key, ms in error.message_dict.items() for m in ms]
+                error_by_theme |= {ids[key]: refusals[0] for key, refusals in error.message_dict.items()}
             else:
                 messages.success(request, "The assignments have been saved.")
                 return redirect("assessment_task_list", pk=assessment.pk)
     rows = []
     for progress in structure.themes:
-        assignment = structure.assignments.get(progress.theme.id)
+        theme_id = progress.theme.id
+        assignment = structure.assignments.get(theme_id)
         saved = assignment.due_date if assignment else None
-        day, month, year = typed.get(progress.theme.id) or (
+        day, month, year = typed.get(theme_id) or (
             [str(saved.day), str(saved.month), str(saved.year)] if saved else ["", "", ""]
         )
         parts = [("day", "Day", 2, day), ("month", "Month", 2, month), ("year", "Year", 4, year)]
-        rows.append((progress, assignment, parts))
+        assignee_id = chosen.get(theme_id, str(assignment.assignee_id) if assignment else "")
+        rows.append((progress, assignee_id, parts, error_by_theme.get(theme_id, "")))
+    error_list = [
+        (f"due-{p.theme.id}-day", error_by_theme[p.theme.id]) for p in structure.themes if p.theme.id in error_by_theme
+    ]
     return render(
         request,
         "review/assignments.html",
-        {"assessment": assessment, "rows": rows, "members": members, "errors": errors},
-        status=400 if errors else 200,
+        {"assessment": assessment, "rows": rows, "members": members, "error_list": error_list},
+        status=400 if error_list else 200,
     )
 
 

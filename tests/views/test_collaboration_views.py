@@ -281,3 +281,57 @@ def test_the_review_page_keeps_a_returned_themes_thread_and_what_changed(client,
     assert "“Backups are not tested, so level 3 is too high”" in page
     assert "“Agreed: lowered to 2 until we test a restore”" in page
     assert f"{backups.text}: level 3 → level 2" in page
+
+
+def test_after_a_date_error_the_chosen_people_stay_chosen_and_the_error_is_beside_its_date(
+    client, assessment, bank, council
+):
+    # Every "Assigned to" went back to "Not assigned" after an error, so saving again assigned nobody.
+    client.force_login(council.lead)
+    first, second = bank.themes
+    response = client.post(
+        reverse("assessment_assignments", kwargs={"pk": assessment.pk}),
+        {
+            f"assignee-{first.id}": council.officer.pk,
+            f"assignee-{second.id}": council.officer.pk,
+            **due(second, "31", "2", "2099"),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count(f'<option value="{council.officer.pk}" selected>') == 2
+    assert f'id="due-{second.id}-error"' in page and "govuk-input--error" in page
+    assert page.split("<title>")[1].startswith("Error:")
+    assert not ThemeAssignment.objects.exists()
+
+
+def test_a_due_date_without_anyone_assigned_is_refused_not_dropped(client, assessment, bank, council):
+    client.force_login(council.lead)
+    first = bank.themes[0]
+    response = client.post(
+        reverse("assessment_assignments", kwargs={"pk": assessment.pk}),
+        {f"assignee-{first.id}": "", **due(first, "1", "4", "2099")},
+    )
+    assert response.status_code == 400
+    assert "Choose who to assign Hybrid working to, or clear its due date" in response.content.decode()
+
+
+def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client, assessment, bank, council):
+    # The officer typed a reply and forgot the confirmation tick: the reply came back empty.
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3)
+    client.force_login(council.officer)
+    check = reverse("assessment_check", kwargs={"pk": assessment.pk})
+    client.post(check, {"confirm": "on"})
+    client.force_login(council.lead)
+    client.post(
+        reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}),
+        {"comment": "Backups are not tested"},
+    )
+    client.force_login(council.officer)
+    cyber = bank.themes[1]
+    response = client.post(check, {f"reply-{cyber.id}": "Lowered to 2 until we test a restore"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert ">Lowered to 2 until we test a restore</textarea>" in page
+    assert page.split("<title>")[1].startswith("Error:")
