@@ -386,11 +386,10 @@ class GovukDateField(DateInputField):
     """A date typed into GOV.UK's date input pattern: day, month and year in three boxes, with messages that say
     which part is wrong."""
 
-    def __init__(self, *, what: str, **kwargs):
+    def __init__(self, *, what: str, example: str = "27 3 2027", **kwargs):
         # Each missing part gets its own message ("Enter the month of …"), rather than the whole date being
-        # quietly treated as blank.
+        # quietly treated as blank. `example` is the one the hint gives, so the two never disagree.
         super().__init__(require_all_fields=False, **kwargs)
-        example = "27 3 2027"
         self.error_messages = {
             "required": f"Enter {what}",
             "incomplete": f"Enter {what} as a day, month and year, for example {example}",
@@ -522,8 +521,9 @@ class EvidenceItemForm(forms.Form):
         error_messages={"required": "Enter who owns this evidence"},
     )  # fmt: skip
     dated = GovukDateField(
-        what="the date of the evidence", label="Date of the evidence", help_text="For example, 27 3 2026"
-    )
+        what="the date of the evidence", example="27 3 2026", label="Date of the evidence",
+        help_text="For example, 27 3 2026",
+    )  # fmt: skip
 
     @classmethod
     def for_question(cls, question_id: int, data=None) -> "EvidenceItemForm":

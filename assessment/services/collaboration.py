@@ -87,6 +87,8 @@ def evidence_item_add(
         raise ValidationError({"description": "Describe the evidence"})
     if not owner.strip():
         raise ValidationError({"owner": "Enter who owns this evidence"})
+    if dated > timezone.localdate():  # evidence is something that exists: a promise is not evidence
+        raise ValidationError({"dated": "The date of the evidence must be today or in the past"})
     answer = Answer.objects.filter(assessment=assessment, question=question).first()
     if answer is None:
         (answer,) = answers_save(

@@ -13,6 +13,7 @@ from assessment.models import (
     Answer,
     Assessment,
     AssessmentEvent,
+    EvidenceItem,
     Invitation,
     Membership,
     ThemeReview,
@@ -152,6 +153,15 @@ class TestEvidence:
         for bad in ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://x.example/y"]:
             with pytest.raises(ValidationError, match="http:// or https://"):
                 evidence_item_add(**add, link=bad)
+
+    def test_evidence_dated_in_the_future_is_refused(self, assessment, bank, council):
+        # An item dated 2030 counted as evidence behind a level 3 answer: a promise is not evidence.
+        add = {"assessment": assessment, "question": bank.questions[0], "user": council.officer,
+               "description": "Policy", "owner": "IT", "link": ""}  # fmt: skip
+        with pytest.raises(ValidationError, match="must be today or in the past"):
+            evidence_item_add(**add, dated=timezone.localdate() + datetime.timedelta(days=1))
+        assert not EvidenceItem.objects.exists()
+        assert evidence_item_add(**add, dated=timezone.localdate()).pk
 
 
 def submit_all(assessment, bank, user):

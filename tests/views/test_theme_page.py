@@ -76,6 +76,20 @@ def test_a_bad_evidence_item_shows_errors_and_still_saves_the_answers(officer_cl
     assert not EvidenceItem.objects.exists()
 
 
+def test_an_evidence_item_dated_in_the_future_is_refused_beside_its_date(officer_client, assessment, bank):
+    devices = bank.questions[0]
+    url = theme_url(assessment, bank.themes[0])
+    fields = page_fields(assessment, [devices], devices="3")
+    future = item(devices, dated_0="1", dated_1="6", dated_2="2099")
+    response = officer_client.post(url, {**fields, **future, "add_evidence": str(devices.id)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The date of the evidence must be today or in the past" in page
+    assert f'href="#id_q{devices.id}-item-dated_0"' in page and f'id="id_q{devices.id}-item-dated_0"' in page
+    assert page.split("<title>")[1].startswith("Error:")
+    assert Answer.objects.get(assessment=assessment, question=devices).level == 3 and not EvidenceItem.objects.exists()
+
+
 def test_an_evidence_item_is_removed_on_the_theme_page(officer_client, assessment, bank, council):
     devices = bank.questions[0]
     answer = AnswerFactory(assessment=assessment, question=devices, level=3)
