@@ -324,6 +324,11 @@ class AssessmentScores:
         return [q for t in self.themes for q in t.questions]
 
     @property
+    def not_applicable(self) -> int:
+        """Questions answered "Not applicable": answered, but in no score."""
+        return sum(1 for q in self.questions if q.not_applicable)
+
+    @property
     def unverified_questions(self) -> list[QuestionScore]:
         return [q for q in self.questions if q.unverified]
 

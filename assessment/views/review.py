@@ -137,6 +137,8 @@ def theme_accept_view(request: AuthenticatedHttpRequest, pk: int, theme_key: str
         theme_accept(assessment=assessment, theme=progress.theme, lead=request.user)
     except AssessmentStateError as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, f"You have accepted “{progress.theme.title}”.")
     return redirect("assessment_review", pk=assessment.pk)
 
 

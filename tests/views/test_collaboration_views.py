@@ -335,3 +335,19 @@ def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client,
     page = response.content.decode()
     assert ">Lowered to 2 until we test a restore</textarea>" in page
     assert page.split("<title>")[1].startswith("Error:")
+
+
+def test_accepting_a_theme_says_so_and_the_submitted_page_says_what_happens_next(client, assessment, bank, council):
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3, evidence="Board minutes, March")
+    client.force_login(council.officer)
+    check = client.get(reverse("assessment_check", kwargs={"pk": assessment.pk})).content.decode()
+    assert "Notes:</span> Board minutes, March" in check  # notes are not called evidence
+    client.post(reverse("assessment_check", kwargs={"pk": assessment.pk}), {"confirm": "on"})
+    submitted = client.get(reverse("assessment_submitted", kwargs={"pk": assessment.pk})).content.decode()
+    assert "Your council's lead will now review each theme" in submitted and "now fixed" not in submitted
+    client.force_login(council.lead)
+    response = client.post(
+        reverse("theme_accept", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}), follow=True
+    )
+    assert "You have accepted “Cyber security”." in response.content.decode()

@@ -198,3 +198,12 @@ def test_a_drafts_results_say_once_that_they_are_provisional(client, council, an
     status = re.search(r'<p class="govuk-body app-status[^"]*">(.*?)</p>', page, re.S).group(1)
     # The status tag names the state, as "Submitted" and "Complete" do; the words say what is provisional.
     assert re.sub(r"<[^>]+>", "", status).startswith("Draft Provisional: 4 of 4 questions answered.")
+
+
+def test_results_say_how_many_answers_are_not_applicable(client, council, assessment, bank):
+    # The task list counted 4 of 4 answered and the results "3 of 3", with nothing to say why.
+    for question, level in zip(bank.questions, [4, None, 3, 2], strict=True):
+        AnswerFactory(assessment=assessment, question=question, level=level, is_not_applicable=level is None)
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": assessment.pk})).content.decode()
+    assert "From 3 of 3 questions answered (100%), and 1 answered “Not applicable”, which counts in no score." in page
