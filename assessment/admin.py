@@ -351,8 +351,18 @@ class QuestionForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["replaces"] = ", ".join(self.instance.replaces)
 
+    def _as_stored(self, name: str, chosen: list[str]) -> list[str]:
+        """The same choices in the order already stored, so that saving without changing them records no change
+        in the history (a question loaded from a bank file keeps that file's order); new choices in the order
+        the boxes are listed."""
+        stored = getattr(self.instance, name) or []
+        return list(stored) if set(stored) == set(chosen) else chosen
+
     def clean_applies_to(self) -> list[str]:
-        return [t for t in COUNCIL_TYPE_VALUES if t in self.cleaned_data["applies_to"]]
+        return self._as_stored("applies_to", [t for t in COUNCIL_TYPE_VALUES if t in self.cleaned_data["applies_to"]])
+
+    def clean_pillars(self) -> list[str]:
+        return self._as_stored("pillars", [p for p in Question.Pillar.values if p in self.cleaned_data["pillars"]])
 
     def clean_replaces(self) -> list[str]:
         keys = [key.strip() for key in self.cleaned_data["replaces"].split(",") if key.strip()]

@@ -1,6 +1,8 @@
 """Question-bank editing in the admin: editors draft, edit, preview and publish; nobody changes a published
 version; people without the editors' permissions cannot change a bank at all."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -186,3 +188,22 @@ def test_every_question_bank_history_page_opens(client, platform_admin, publishe
         ("question", published.questions.first()),
     ]:
         assert client.get(reverse(f"admin:assessment_{name}_history", args=[obj.pk])).status_code == 200, name
+
+
+def test_saving_a_question_records_only_what_changed_in_its_history(client, editor, published):
+    # Every save recorded "Pillars: [resilient, reform] → [reform, resilient]": the boxes' order, not a change.
+    client.post(reverse("admin:assessment_questionbank_new_draft", args=[published.bank_id]))
+    draft = BankVersion.objects.get(status=BankVersion.Status.DRAFT)
+    question = next(q for q in draft.questions.order_by("id") if q.pillars != sorted(q.pillars, key=PILLAR_ORDER.index))
+    stored_pillars, stored_types = list(question.pillars), list(question.applies_to)
+    data = question_change_data(
+        question, text="Reworded", pillars=stored_pillars[::-1], frameworks=json.dumps(question.frameworks)
+    )
+    assert client.post(reverse("admin:assessment_question_change", args=[question.pk]), data).status_code == 302
+    question.refresh_from_db()
+    assert (question.pillars, question.applies_to) == (stored_pillars, stored_types)
+    latest = question.history.first()
+    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == ["text"]
+
+
+PILLAR_ORDER = Question.Pillar.values
