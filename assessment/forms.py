@@ -408,12 +408,6 @@ class GovukDateField(DateInputField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
-class DateField(forms.DateField):
-    """A date typed as in GOV.UK's examples ("27/3/2027") or picked (ISO format from the browser's date input)."""
-
-    input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
-
-
 def _helper(*fields, button: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
@@ -571,10 +565,9 @@ class ActionForm(forms.Form):
         help_text="A person or team",
         error_messages={"required": "Enter who owns this action"},
     )
-    due_date = DateField(
-        label="Due date (optional)", required=False, help_text="For example, 31/3/2027",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date, like 31/3/2027"},
+    due_date = GovukDateField(
+        what="the due date", example="31 3 2027", label="Due date (optional)", required=False,
+        help_text="For example, 31 3 2027",
     )  # fmt: skip
     question_key = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=100)
 
@@ -583,7 +576,7 @@ class ActionForm(forms.Form):
         self.helper = _helper(
             Field.textarea("text"),
             Field.text("owner"),
-            Field.text("due_date"),
+            Field("due_date"),
             Field("question_key"),
             button="Add action",
         )

@@ -155,6 +155,8 @@ def action_create(
         raise ValidationError({"text": "Describe the action"})
     if not owner.strip():
         raise ValidationError({"owner": "Enter who owns this action"})
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date must be today or in the future"})
     action = Action.objects.create(
         assessment=assessment, question_key=question_key, text=text.strip(), owner=owner.strip(), due_date=due_date,
         created_by=user,

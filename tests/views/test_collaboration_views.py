@@ -351,3 +351,19 @@ def test_accepting_a_theme_says_so_and_the_submitted_page_says_what_happens_next
         reverse("theme_accept", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}), follow=True
     )
     assert "You have accepted “Cyber security”." in response.content.decode()
+
+
+def test_an_actions_due_date_is_typed_as_day_month_and_year_and_never_in_the_past(client, assessment, council):
+    # The page used the browser's date picker (mm/dd/yyyy in some browsers) and took any date.
+    from assessment.models import Action
+
+    client.force_login(council.lead)
+    url = reverse("assessment_actions", kwargs={"pk": assessment.pk})
+    page = client.get(url).content.decode()
+    assert 'type="date"' not in page and 'name="due_date_0"' in page and "For example, 31 3 2027" in page
+    sent = {"text": "Test a restore from backup", "owner": "Head of IT", "question_key": ""}
+    response = client.post(url, {**sent, "due_date_0": "1", "due_date_1": "1", "due_date_2": "2001"})
+    assert response.status_code in (200, 400) and not Action.objects.exists()
+    assert "The due date must be today or in the future" in response.content.decode()
+    client.post(url, {**sent, "due_date_0": "31", "due_date_1": "3", "due_date_2": "2099"})
+    assert str(Action.objects.get().due_date) == "2099-03-31"

@@ -1,5 +1,6 @@
 """Inputs that used to be server errors: each is now a clear answer, on SQLite and on PostgreSQL."""
 
+import datetime
 import socket
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def test_the_history_of_an_unanswered_or_carried_forward_answer_is_shown(client,
 def test_an_upper_case_evidence_link_is_stored_in_lower_case(assessment, bank, council):
     item = evidence_item_add(
         assessment=assessment, question=bank.questions[0], user=council.officer, description="Policy",
-        link="HTTPS://Intranet.example/Policy", owner="IT", dated="2026-03-27",
+        link="HTTPS://Intranet.example/Policy", owner="IT", dated=datetime.date(2026, 3, 27),
     )  # fmt: skip
     item.refresh_from_db()
     assert item.link == "https://Intranet.example/Policy"
