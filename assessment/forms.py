@@ -31,8 +31,14 @@ from assessment.services.assessments import AnswerChange
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
+        # No address is longer; a longer one would also break django-axes' record of the attempt on PostgreSQL.
+        max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": "Enter your email address", "invalid": "Enter a valid email address"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter a valid email address",
+            "max_length": "Enter a valid email address",
+        },
     )
     error_messages = {
         "invalid_login": "Enter a correct email address and password",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import BadRequest
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -91,3 +92,19 @@ class PrivatePagesMiddleware:
             response["Cache-Control"] = "no-store"
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class NulCharactersRefusedMiddleware:
+    """A 400 for a NUL character in the address or its query string. No page has a use for one, and PostgreSQL
+    cannot compare text with it, so a filter or search that passed one on (the admin's, say) would fail with a
+    server error. (Forms refuse NUL in what is posted to them: Django's text fields do.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("A NUL character in the address")
+        return self.get_response(request)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -82,11 +83,20 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     # Replies to the lead about returned themes, kept as typed when the page is shown again with an error.
     replies = {t.theme.id: request.POST.get(f"reply-{t.theme.id}", "") for t in returned}
     for progress in returned:
-        if len(replies[progress.theme.id]) > REPLY_MAX_LENGTH:
-            error_list.append(
-                (f"#reply-{progress.theme.id}", f"Your reply about {progress.theme.title} must be "
-                 f"{REPLY_MAX_LENGTH:,} characters or fewer")
-            )  # fmt: skip
+        reply_field = forms.CharField(  # its length, and no NUL characters, which PostgreSQL cannot store
+            required=False,
+            max_length=REPLY_MAX_LENGTH,
+            error_messages={
+                "max_length": f"Your reply about {progress.theme.title} must be {REPLY_MAX_LENGTH:,} characters or "
+                "fewer",
+                "null_characters_not_allowed": f"Your reply about {progress.theme.title} contains a character that "
+                "cannot be saved: retype it",
+            },
+        )
+        try:
+            reply_field.clean(replies[progress.theme.id])
+        except ValidationError as error:
+            error_list.append((f"#reply-{progress.theme.id}", error.messages[0]))
     if request.method == "POST" and form.is_valid() and not error_list:
         try:
             assessment_submit(assessment=assessment, user=request.user, replies=replies)

@@ -83,6 +83,9 @@ def assessment_next_cycle(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     taken = set(Assessment.objects.filter(organisation=previous.organisation).values_list("period", flat=True))
     start = int(previous.period[:4])
     periods = [p for p in (period_from_start_year(start + n) for n in range(1, 6)) if p not in taken][:2]
+    if not periods:
+        messages.info(request, "The council already has an assessment for each of the next five years.")
+        return redirect("assessment_task_list", pk=previous.pk)
     form = NextCycleForm(
         request.POST if request.method == "POST" else None, periods=periods, initial={"period": periods[0]}
     )

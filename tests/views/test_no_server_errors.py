@@ -148,3 +148,52 @@ def test_email_url_notify_gives_the_notify_backend():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "NotifyEmailBackend"
+
+
+def test_signing_in_with_an_address_longer_than_any_email_is_refused(client, db):
+    # On PostgreSQL django-axes could not record the failed attempt (its column holds 255 characters): a 500.
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "z" * 246 + "@x.example", "password": "p"})
+    assert response.status_code == 200 and "Enter a valid email address" in response.content.decode()
+    assert not AccessAttempt.objects.filter(username__startswith="zzz").exists()
+
+
+def test_a_reply_to_the_lead_with_a_nul_character_is_refused(client, assessment, bank, council):
+    # PostgreSQL cannot store NUL in text: the reply went straight from the request to the database.
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3)
+    client.force_login(council.officer)
+    check = reverse("assessment_check", kwargs={"pk": assessment.pk})
+    client.post(check, {"confirm": "on"})
+    client.force_login(council.lead)
+    client.post(
+        reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}), {"comment": "Why?"}
+    )
+    client.force_login(council.officer)
+    response = client.post(check, {"confirm": "on", f"reply-{bank.themes[1].id}": "fixed\x00"})
+    assert response.status_code == 400
+    assert "contains a character that cannot be saved" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.status == "draft"
+
+
+def test_the_next_cycle_page_when_every_next_year_is_taken(client, assessment, bank, council):
+    from assessment.models import Assessment
+    from tests.factories import AssessmentFactory
+
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted", submitted_at="2026-06-01T00:00Z")
+    for year in range(2027, 2032):
+        AssessmentFactory(organisation=council.organisation, bank_version=bank.version, period=f"{year}/{year - 1999}")
+    client.force_login(council.lead)
+    response = client.get(reverse("assessment_next_cycle", kwargs={"pk": assessment.pk}), follow=True)
+    assert response.status_code == 200
+    assert "already has an assessment for each of the next five years" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?page=%00", "?%00=1", "?status__exact=%00"])
+def test_a_nul_character_in_the_query_string_is_a_400(client, council, query):
+    # PostgreSQL cannot compare text with NUL: the admin's list filters and search were 500s.
+    client.force_login(council.officer)
+    assert client.get(reverse("dashboard") + query).status_code == 400
+    assert client.get("/admin/assessment/assessment/" + query).status_code == 400
