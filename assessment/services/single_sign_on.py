@@ -63,6 +63,11 @@ class ProviderIdentity:
     full_name: str
 
 
+# What a council's provider that cannot be reached, or answers with something other than the standard says, makes
+# Authlib raise: the person is told single sign-on is unavailable, never shown a server error.
+PROVIDER_FAULTS = (RequestException, ValueError, KeyError, RuntimeError, TypeError, AttributeError, OverflowError)
+
+
 def email_domain(email: str) -> str:
     return email.rpartition("@")[2].strip().lower()
 
@@ -116,8 +121,9 @@ def sign_in_redirect(
         raise SingleSignOnRefused(f"{sso.organisation.name} does not use single sign-on at the moment")
     try:
         response = _client(sso).authorize_redirect(request, callback_url, **({"login_hint": email} if email else {}))
-    # RuntimeError: Authlib's word for a configuration that names no sign-in page or keys.
-    except (RequestException, OAuthError, ValueError, KeyError, RuntimeError) as error:
+    # RuntimeError: Authlib's word for a configuration that names no sign-in page or keys; the rest, for one that
+    # is not what the standard says (a list, a number, or a sign-in page that is not a string).
+    except (*PROVIDER_FAULTS, OAuthError) as error:
         logger.warning("Single sign-on for %s: the provider's configuration could not be read", sso.organisation)
         raise SingleSignOnUnavailable(str(error)) from error
     request.session[SESSION_ORGANISATION] = sso.organisation_id
@@ -140,7 +146,7 @@ def identity_from_callback(request: HttpRequest) -> tuple[SingleSignOn, Provider
     except JoseError as error:
         logger.warning("Single sign-on for %s: the ID token failed its checks: %s", sso.organisation, error)
         raise SingleSignOnRefused("Your sign-in could not be checked. Try again.") from error
-    except (RequestException, ValueError, KeyError, RuntimeError) as error:
+    except PROVIDER_FAULTS as error:  # unreachable, or an answer not as the standard says (expires_in: 1e400)
         logger.warning("Single sign-on for %s: the provider could not be reached", sso.organisation)
         raise SingleSignOnUnavailable(str(error)) from error
     claims = token.get("userinfo") or {}

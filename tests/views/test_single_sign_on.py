@@ -311,8 +311,10 @@ def test_a_set_up_that_would_let_the_wrong_people_in_is_refused_with_a_reason(
 
 
 @pytest.fixture
-def broken_provider():
-    """A provider that answers its discovery address with a configuration that names no endpoints."""
+def broken_provider(request):
+    """A provider that answers its discovery address with a configuration that names no endpoints, or with the
+    JSON given as the test's parameter."""
+    body = getattr(request, "param", b'{"issuer": "http://127.0.0.1"}')
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -321,7 +323,7 @@ def broken_provider():
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            self.wfile.write(b'{"issuer": "http://127.0.0.1"}')
+            self.wfile.write(body)
 
         def log_message(self, format, *args):  # noqa: A002 - the standard library's name
             pass
@@ -340,3 +342,32 @@ def test_a_provider_with_an_incomplete_configuration_gets_a_clear_page_not_an_er
 
     assert response.status_code == 503
     assert "sign-in service is not responding" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "broken_provider", [b"[]", b"null", b'"x"', b"5", b'{"authorization_endpoint": 5, "jwks_uri": []}'], indirect=True
+)
+def test_a_provider_whose_configuration_is_not_an_openid_one_gets_a_clear_page(client, sso, broken_provider):
+    # Each was a TypeError or AttributeError inside Authlib, and a 500.
+    sso.issuer = broken_provider
+    sso.save()
+    response = _start(client, "new.officer@exampleshire.gov.uk")
+    assert response.status_code == 503
+    assert "sign-in service is not responding" in response.content.decode()
+
+
+def test_a_token_answer_out_of_range_gets_a_clear_page(client, sso, monkeypatch):
+    # A token response with "expires_in": 1e400 made Authlib raise OverflowError: a 500.
+    from authlib.integrations.django_client import DjangoOAuth2App
+
+    from assessment.services.single_sign_on import SESSION_ORGANISATION
+
+    def overflowing(self, request, **kwargs):
+        raise OverflowError("cannot convert float infinity to integer")
+
+    monkeypatch.setattr(DjangoOAuth2App, "authorize_access_token", overflowing)
+    session = client.session
+    session[SESSION_ORGANISATION] = sso.organisation_id
+    session.save()
+    response = client.get(reverse("sso_callback") + "?code=abc&state=xyz")
+    assert response.status_code == 503
