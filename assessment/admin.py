@@ -1,6 +1,7 @@
 """The admin site: councils and people for platform administrators, and question-bank editing for the
 "Question bank editors" group. A published or retired bank version is read-only here, whoever you are."""
 
+import json
 import re
 from typing import cast
 
@@ -10,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -39,7 +40,7 @@ from assessment.models import (
 )
 from assessment.models.organisations import CouncilType
 from assessment.services.bank_files import IMPORT_MAX_BYTES, bank_file_parse
-from assessment.services.bank_schema import KEY_PATTERN
+from assessment.services.bank_schema import KEY_PATTERN, UNSTORABLE, frameworks_validate
 from assessment.services.question_banks import (
     BankVersionNotEditable,
     BankVersionStateError,
@@ -325,7 +326,42 @@ class SourceInline(DraftOnlyInlineMixin, admin.TabularInline):
     fields = ["title", "publisher", "year", "quote", "position"]
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, with a 404 for a history entry whose id is not a number (it was a 500)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not str(version_id).isdigit():
+            raise Http404("No such history entry")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class _FrameworksField(forms.JSONField):
+    """Framework references typed as JSON, refused with a message, never a server error, when they cannot be
+    read (a 5,000-digit number, nesting thousands deep): Django's own field expects only malformed JSON."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except (ValueError, RecursionError) as error:
+            raise forms.ValidationError("Enter the references as a list, as in an exported bank file") from error
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except (ValueError, RecursionError):
+            return forms.fields.InvalidJSONInput(data)
+
+    def prepare_value(self, value):
+        text = super().prepare_value(value)
+        # Half a character ("\ud800", decoded) cannot be written to the page: shown escaped, as it was typed.
+        return json.dumps(value, ensure_ascii=True) if UNSTORABLE.search(text) else text
+
+
 class QuestionForm(forms.ModelForm):
+    frameworks = _FrameworksField(
+        required=False,
+        help_text='A list such as [{"framework": "NCSC CAF", "ref": "B4.d"}], as in an exported bank file.',
+    )
     applies_to = forms.MultipleChoiceField(
         choices=CouncilType.choices, widget=forms.CheckboxSelectMultiple, label="Applies to"
     )
@@ -364,6 +400,16 @@ class QuestionForm(forms.ModelForm):
     def clean_pillars(self) -> list[str]:
         return self._as_stored("pillars", [p for p in Question.Pillar.values if p in self.cleaned_data["pillars"]])
 
+    def clean_frameworks(self) -> list[dict]:
+        """Checked as an imported bank's are, so that what the editor saves can be stored and exported."""
+        value = self.cleaned_data["frameworks"]
+        if value in (None, ""):
+            return []
+        try:
+            return frameworks_validate(value)
+        except QuestionBankInvalid as invalid:
+            raise forms.ValidationError(invalid.problems) from invalid
+
     def clean_replaces(self) -> list[str]:
         keys = [key.strip() for key in self.cleaned_data["replaces"].split(",") if key.strip()]
         bad = [key for key in keys if not re.fullmatch(KEY_PATTERN, key)]
@@ -373,7 +419,7 @@ class QuestionForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+class QuestionAdmin(DraftOnlyMixin, HistoryAdmin):
     form = QuestionForm
     list_display = ["key", "text", "theme", "weight", "critical", "version"]
     list_filter = ["version__bank", "version", "theme__title", "critical", "allows_not_applicable"]
@@ -402,7 +448,7 @@ class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+class ThemeAdmin(DraftOnlyMixin, HistoryAdmin):
     list_display = ["title", "short_title", "key", "version", "weight", "default_target", "position", "preview_link"]
     list_filter = ["version__bank", "version"]
     search_fields = ["title", "key", "description"]
@@ -462,7 +508,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(BankVersion)
-class BankVersionAdmin(DraftOnlyMixin, SimpleHistoryAdmin):
+class BankVersionAdmin(DraftOnlyMixin, HistoryAdmin):
     list_display = ["__str__", "status", "published_at", "question_count"]
     list_filter = ["bank", "status"]
     readonly_fields = ["bank", "number", "status", "published_at", "published_by", "created_by"]

@@ -83,6 +83,8 @@ def bank_file_parse(*, content: bytes, filename: str = "") -> Any:
             raise QuestionBankInvalid([f"{where}{getattr(error, 'problem', None) or error}."]) from error
     except RecursionError as error:
         raise QuestionBankInvalid(["The file is nested too deeply to be a question bank."]) from error
+    except (ValueError, OverflowError) as error:  # a 5,000-digit number, a date such as 2001-02-30
+        raise QuestionBankInvalid([f"The file has a value that cannot be read: {error}."]) from error
 
 
 def bank_file_serialise(*, data: dict[str, Any], fmt: str) -> str:

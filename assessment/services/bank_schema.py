@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -57,6 +58,15 @@ def _key_list(value: Any) -> Any:
     return value
 
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, and halves of a character: PostgreSQL stores neither
+
+
+def _storable(value: str) -> str:
+    if UNSTORABLE.search(value):
+        raise ValueError("contains a character that cannot be stored (a NUL or half of a character)")
+    return value
+
+
 def _key_format(value: str) -> str:
     if not re.fullmatch(KEY_PATTERN, value):
         raise ValueError("use lowercase letters, numbers and hyphens only, for example 'cyber-backups'")
@@ -64,8 +74,8 @@ def _key_format(value: str) -> str:
 
 
 Key = Annotated[str, StringConstraints(max_length=100), AfterValidator(_key_format)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_storable)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_storable)]
 Weight = Annotated[
     Decimal,
     BeforeValidator(_number_not_text),
@@ -193,7 +203,11 @@ def _where(data: Any, loc: tuple[int | str, ...]) -> str:
         if isinstance(step, int):
             node = node[step] if isinstance(node, list) and step < len(node) else None
             key = node.get("key") if isinstance(node, dict) else None
-            parts[-1] += f"[{step}]" + (f" ({key})" if isinstance(key, str) else "")
+            named = f"[{step}]" + (f" ({key})" if isinstance(key, str) else "")
+            if parts:
+                parts[-1] += named
+            else:  # a number as a top-level key (`1: x` in YAML)
+                parts.append(named)
         else:
             node = node.get(step) if isinstance(node, dict) else None
             parts.append(str(step))
@@ -201,6 +215,8 @@ def _where(data: Any, loc: tuple[int | str, ...]) -> str:
 
 
 def _message(error: ErrorDetails) -> str:
+    if error["type"] == "string_unicode":  # half of a character (a lone surrogate), from a JSON escape
+        return "contains a character that cannot be stored (a NUL or half of a character)"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -247,6 +263,18 @@ def bank_file_validate(*, data: Any) -> BankFileSchema:
     if problems or bank_file is None:
         raise QuestionBankInvalid(problems)
     return bank_file
+
+
+def frameworks_validate(value: Any) -> list[dict[str, str]]:
+    """A question's framework references (as the question bank editor types them), checked as a bank file's
+    are. Raises QuestionBankInvalid."""
+    try:
+        checked = TypeAdapter(list[FrameworkSchema]).validate_python(value)
+    except ValidationError as invalid:
+        raise QuestionBankInvalid(
+            [f"{_where(value, tuple(error['loc']))}: {_message(error)}." for error in invalid.errors()]
+        ) from invalid
+    return [reference.model_dump() for reference in checked]
 
 
 def bank_file_problems(*, data: Any) -> list[str]:

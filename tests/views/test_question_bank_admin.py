@@ -207,3 +207,49 @@ def test_saving_a_question_records_only_what_changed_in_its_history(client, edit
 
 
 PILLAR_ORDER = Question.Pillar.values
+
+
+@pytest.mark.parametrize(
+    ("filename", "edit", "problem"),
+    [
+        ("bank.yaml", lambda text: text.replace("weight: 2", "weight: " + "9" * 5000, 1), "cannot be read"),
+        ("bank.yaml", lambda text: text.replace("status: published", "published_at: 2001-02-30", 1), "cannot be read"),
+        ("bank.yaml", lambda text: "1: x\n" + text, "1"),
+        ("bank.json", lambda text: text.replace('"title": "', '"title": "\\u0000', 1), "cannot be stored"),
+        ("bank.json", lambda text: text.replace('"title": "', '"title": "\\ud800', 1), "cannot be stored"),
+    ],
+)
+def test_an_import_that_cannot_be_read_or_stored_is_refused_with_a_message(
+    client, editor, published, filename, edit, problem
+):
+    # Each was a server error: a number too long for Python, an impossible date, a number as a top-level key, and
+    # a NUL or half a character, which PostgreSQL cannot store.
+    fmt = filename.rsplit(".", 1)[1]
+    export = client.get(reverse("admin:assessment_bankversion_export", args=[published.pk]) + f"?format={fmt}")
+    upload = SimpleUploadedFile(filename, edit(export.content.decode()).encode())
+    response = client.post(reverse("admin:assessment_questionbank_import"), {"file": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The file was not imported" in page and problem in page
+    assert not BankVersion.objects.filter(status=BankVersion.Status.DRAFT).exists()
+
+
+@pytest.mark.parametrize(
+    "frameworks",
+    ["[" * 5000 + "]" * 5000, "[" + "9" * 5000 + "]", '[{"framework": "A\\u0000", "ref": "1"}]', '["\\ud800"]'],
+)
+def test_a_question_s_framework_references_that_cannot_be_stored_are_refused(client, editor, published, frameworks):
+    client.post(reverse("admin:assessment_questionbank_new_draft", args=[published.bank_id]))
+    question = BankVersion.objects.get(status=BankVersion.Status.DRAFT).questions.order_by("id").first()
+    before = question.frameworks
+    data = question_change_data(question, frameworks=frameworks)
+    response = client.post(reverse("admin:assessment_question_change", args=[question.pk]), data)
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    question.refresh_from_db()
+    assert question.frameworks == before
+
+
+def test_a_history_entry_that_is_not_a_number_is_not_found(client, editor, published):
+    theme = published.themes.first()
+    url = reverse("admin:assessment_theme_history", args=[theme.pk]) + "abc/"
+    assert client.get(url).status_code == 404
