@@ -143,7 +143,14 @@ def test_invite_assign_answer_return_sign_off_with_trends_and_benchmarks(browser
     expect(page.get_by_text(re.compile("level 3 → level 2"))).to_be_visible()
     expect(page.get_by_text(re.compile("1 evidence item added"))).to_be_visible()
     lead.check()
+    # On a phone the themes stack, so each theme's Accept and Return are in view, never off to the side.
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    themes = page.get_by_role("region", name="Themes")
+    assert themes.evaluate("region => region.scrollWidth <= region.clientWidth")  # nothing to scroll sideways to
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name="Accept Cyber security").click()
+    expect(page.get_by_text("You have accepted “Cyber security”.")).to_be_visible()
 
     # The lead signs off; having reviewed only cyber security, they are asked to confirm the rest.
     page.get_by_role("button", name="Sign off and lock").click()
