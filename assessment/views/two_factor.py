@@ -86,6 +86,7 @@ def two_factor_setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST or None, button="Continue", hint="The 6-digit code your authenticator app shows now."
     )
     if request.method == "POST" and form.is_valid():
+        replacing = authenticator_get(request.user) is not None  # an app, and so recovery codes, from before
         try:
             codes = authenticator_confirm(user=request.user, device_id=device.pk, code=form.cleaned_data["code"])
         except ValidationError as error:
@@ -93,7 +94,11 @@ def two_factor_setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             request.session.pop(SETUP_DEVICE, None)
             _signed_in_fully(request)
-            return render(request, "two_factor/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+            return render(
+                request,
+                "two_factor/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request), "replaced": replacing},
+            )
     return render(
         request,
         "two_factor/setup.html",
@@ -124,7 +129,7 @@ def sign_in_security(request: AuthenticatedHttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     if action == "new_codes" and authenticator_get(request.user):
         codes = recovery_codes_replace(user=request.user)
-        return render(request, "two_factor/recovery_codes.html", {"codes": codes, "next": "/"})
+        return render(request, "two_factor/recovery_codes.html", {"codes": codes, "next": "/", "replaced": True})
     if action == "turn_off":
         try:
             two_factor_turn_off(user=request.user)

@@ -367,3 +367,14 @@ def test_an_actions_due_date_is_typed_as_day_month_and_year_and_never_in_the_pas
     assert "The due date must be today or in the future" in response.content.decode()
     client.post(url, {**sent, "due_date_0": "31", "due_date_1": "3", "due_date_2": "2099"})
     assert str(Action.objects.get().due_date) == "2099-03-31"
+
+
+def test_a_signed_off_assessment_s_task_list_says_signed_off(client, assessment, council):
+    # It said "Submitted" beside "View all answers" after the lead had signed it off.
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status="signed_off", submitted_at="2026-06-01T00:00Z", signed_off_at="2026-06-02T00:00Z"
+    )
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_task_list", kwargs={"pk": assessment.pk})).content.decode()
+    status = page.split('id="check-status">')[1].split("</div>")[0]
+    assert status.strip() == "Signed off"

@@ -146,6 +146,19 @@ def test_new_recovery_codes_replace_the_old_ones(client, platform_admin):
     assert len(codes) == 10
     newer = client.post(reverse("sign_in_security"), {"action": "new_codes"}).content.decode()
     assert not set(codes) & set(re.findall(r"<li>([0-9a-f]{5}-[0-9a-f]{5})</li>", newer))
+    assert "The recovery codes you had before no longer work." in newer
+
+
+def test_a_first_app_s_recovery_codes_do_not_warn_of_codes_the_person_never_had(client, platform_admin):
+    sign_in_with_password(client, platform_admin)
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    key = re.search(r'id="secret-key">([A-Z2-7 ]+)<', page)
+    assert key is not None
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    response = client.post(reverse("two_factor_setup"), {"code": code_now(TOTPDevice.objects.get(confirmed=False))})
+    assert "Save your recovery codes" in response.content.decode()
+    assert "no longer work" not in response.content.decode()
 
 
 def test_support_can_remove_a_lost_app_but_never_see_its_secret(client, council, platform_admin):
