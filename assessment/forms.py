@@ -26,6 +26,7 @@ from assessment.models import (
     level_encode,
 )
 from assessment.services.assessments import AnswerChange
+from assessment.services.scoring import UNVERIFIED_FROM_LEVEL
 
 
 class SignInForm(AuthenticationForm):
@@ -182,6 +183,12 @@ class QuestionBlock:
     @property
     def prefix(self) -> str:
         return f"q{self.question.id}"
+
+    @property
+    def needs_evidence(self) -> bool:
+        """Saved at a level that needs an evidence item behind it (scoring's rule for an unverified claim)."""
+        level = self.answer.level if self.answer is not None else None
+        return level is not None and level >= UNVERIFIED_FROM_LEVEL
 
     @cached_property
     def new_item_form(self) -> "EvidenceItemForm":

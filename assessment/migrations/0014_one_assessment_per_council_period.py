@@ -7,16 +7,26 @@ def refuse_two_assessments_of_one_year(apps, schema_editor):
     operator can delete the unwanted one before migrating, instead of meeting a bare integrity error."""
     Assessment = apps.get_model("assessment", "Assessment")
     twice = (
-        Assessment.objects.values("organisation__name", "period")
+        Assessment.objects.values("organisation_id", "period")
         .annotate(count=Count("id"))
         .filter(count__gt=1)
-        .order_by("organisation__name", "period")
+        .order_by("organisation_id", "period")
     )
     if twice:
-        listed = "; ".join(f"{row['organisation__name']} {row['period']} ({row['count']})" for row in twice)
+        listed = "; ".join(
+            f"{row['period']}: assessments "
+            + ", ".join(
+                str(pk)
+                for pk in Assessment.objects.filter(
+                    organisation_id=row["organisation_id"], period=row["period"]
+                ).values_list("pk", flat=True)
+            )
+            for row in twice
+        )
         raise RuntimeError(
-            "A council may now have only one assessment a year. Delete the unwanted assessment of each of these "
-            f"in the admin site, then migrate again: {listed}."
+            "A council may now have only one assessment a year, and these councils have two. Keep one of each and "
+            "delete the other with `python manage.py shell -c \"from assessment.models import Assessment; "
+            f"Assessment.objects.get(pk=ID).delete()\"`, then migrate again. {listed}."
         )
 
 

@@ -24,6 +24,8 @@ def theme_assign(
     if theme.version_id != assessment.bank_version_id:
         raise ValidationError("This theme is not part of this assessment")
     if assignee is None:
+        if due_date is not None:
+            raise ValidationError({"due_date": "Choose who to assign it to, or clear its due date"})
         ThemeAssignment.objects.filter(assessment=assessment, theme=theme).delete()
         return None
     if not Membership.objects.filter(user=assignee, organisation=assessment.organisation).exists():

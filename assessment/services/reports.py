@@ -62,6 +62,7 @@ from assessment.services.scoring import (
     AssessmentScores,
     QuestionScore,
     ThemeScore,
+    change_text,
     score_assessment,
     score_text,
 )
@@ -95,8 +96,8 @@ class QuestionResult:
 
     @property
     def next_step(self) -> str:
-        recommendation = self.score.recommendation
-        return recommendation.text if recommendation else ""
+        step = self.score.next_step
+        return step[0] if step else ""
 
 
 @dataclass(frozen=True)
@@ -273,10 +274,6 @@ class Results:
         ]
 
 
-def _signed(value: float) -> str:
-    return f"+{score_text(value)}" if value > 0 else f"−{score_text(abs(value))}"
-
-
 def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) -> list[str]:
     """Three messages for a chief executive, drawn from the figures: the critical alerts, the largest gaps to
     target, and the change since last time."""
@@ -323,9 +320,9 @@ def _largest_move(moves: list[ThemeTrend], word: str) -> str:
     size = moves[0].change or 0
     tied = [t.title for t in moves if t.change == size]
     if len(tied) == 1:
-        return f"the largest {word} was in {tied[0]} ({_signed(size)})"
+        return f"the largest {word} was in {tied[0]} ({change_text(size)})"
     named = tied if len(tied) <= 3 else [*tied[:2], f"{len(tied) - 2} other themes"]
-    return f"the largest {word}, {_signed(size)}, was shared by {', '.join(named[:-1])} and {named[-1]}"
+    return f"the largest {word}, {change_text(size)}, was shared by {', '.join(named[:-1])} and {named[-1]}"
 
 
 def _change_message(trends: list[ThemeTrend]) -> str:

@@ -49,6 +49,11 @@ def score_text(value: float | None, *, none: str = "Not scored") -> str:
     return none if rounded is None else f"{rounded:.1f}"
 
 
+def change_text(value: float) -> str:
+    """A change in score with its sign, as written: "+0.4", "−0.2" (a minus sign, not a hyphen)."""
+    return f"+{score_text(value)}" if value > 0 else f"−{score_text(abs(value))}"
+
+
 def maturity_band(value: float | None) -> int | None:
     """The band a score falls in: 1.0–1.9 Initial … 4.0–4.9 Embedded, 5.0 Leading, from the score as shown."""
     if value is None:
@@ -174,6 +179,21 @@ class QuestionScore:
         return (
             self.critical and self.level is not None and (self.level <= CRITICAL_ALERT_UP_TO_LEVEL or self.unverified)
         )
+
+    @property
+    def needs_evidence(self) -> bool:
+        """A baseline control claimed with no evidence: its next step is to record the evidence."""
+        return self.critical_alert and self.unverified
+
+    @property
+    def next_step(self) -> tuple[str, str] | None:
+        """(text, effort) of what to do next about this answer, as the action plan and the theme tables show it:
+        record the evidence for a baseline control claimed without it, else the bank's step when below target."""
+        if self.needs_evidence:
+            return EVIDENCE_ACTION, EVIDENCE_ACTION_EFFORT
+        if self.recommendation is not None:
+            return self.recommendation.text, self.recommendation.effort
+        return None
 
     @property
     def critical_alert_reason(self) -> str:
@@ -439,16 +459,15 @@ def _action_plan(themes: list[ThemeScore]) -> list[ActionItem]:
     candidates = []
     for theme_index, theme in enumerate(themes):
         for question_index, question in enumerate(theme.questions):
-            needs_evidence = question.critical_alert and question.unverified
-            if question.level is None or (question.recommendation is None and not needs_evidence):
+            step = question.next_step
+            if question.level is None or step is None:
                 continue
             priority = question.shortfall * question.weight * theme.weight
             order = (not question.critical_alert, -priority, theme_index, question_index)
-            candidates.append((order, theme, question, question.level, priority, question_index + 1, needs_evidence))
+            candidates.append((order, theme, question, question.level, priority, question_index + 1, step))
     candidates.sort(key=lambda candidate: candidate[0])
     items = []
-    for rank, (_, theme, question, level, priority, number, needs_evidence) in enumerate(candidates, start=1):
-        step = question.recommendation
+    for rank, (_, theme, question, level, priority, number, (text, effort)) in enumerate(candidates, start=1):
         items.append(
             ActionItem(
                 rank=rank,
@@ -460,10 +479,10 @@ def _action_plan(themes: list[ThemeScore]) -> list[ActionItem]:
                 level=level,
                 target=question.target,
                 critical_alert=question.critical_alert,
-                text=EVIDENCE_ACTION if needs_evidence or step is None else step.text,
-                effort=EVIDENCE_ACTION_EFFORT if needs_evidence or step is None else step.effort,
+                text=text,
+                effort=effort,
                 priority=round(priority, 4),
-                needs_evidence=needs_evidence,
+                needs_evidence=question.needs_evidence,
             )
         )
     return items

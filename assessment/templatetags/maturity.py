@@ -1,6 +1,6 @@
 from django import template
 
-from assessment.services.scoring import BANDS, EFFORT_LABELS, Score, maturity_band, score_text, shown
+from assessment.services.scoring import BANDS, EFFORT_LABELS, Score, change_text, maturity_band, score_text, shown
 
 register = template.Library()
 
@@ -93,7 +93,7 @@ def signed(value: float | None) -> str:
         return "–"
     if shown(value) == 0:
         return "No change"
-    return f"+{score_text(value)}" if value > 0 else f"−{score_text(abs(value))}"
+    return change_text(value)
 
 
 @register.filter

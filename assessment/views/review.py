@@ -54,11 +54,7 @@ def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             except ValidationError as error:
                 error_by_theme[theme.id] = error.messages[0]
                 continue
-            assignee = people.get(chosen[theme.id])
-            if assignee is None and due is not None:
-                error_by_theme[theme.id] = f"Choose who to assign {theme.title} to, or clear its due date"
-                continue
-            changes.append(ThemeAssignmentChange(theme=theme, assignee=assignee, due_date=due))
+            changes.append(ThemeAssignmentChange(theme=theme, assignee=people.get(chosen[theme.id]), due_date=due))
         if not error_by_theme:
             try:
                 theme_assignments_set(assessment=assessment, lead=request.user, changes=changes)

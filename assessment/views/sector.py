@@ -7,6 +7,7 @@ from django.shortcuts import render
 from assessment import selectors
 from assessment.services.benchmarks import peer_group_minimum, sector_medians
 from assessment.services.exports import to_csv
+from assessment.services.scoring import shown
 
 
 def _version(request: HttpRequest):
@@ -33,7 +34,7 @@ def sector_csv(request: HttpRequest) -> HttpResponse:
         ["Council type"] + [f"{title} (median)" for _, title in themes] + [f"{title} (councils)" for _, title in themes]
     )
     table = [
-        [label] + [round(c.median, 2) if c.median is not None else "" for c in cells] + [c.councils for c in cells]
+        [label] + [shown(c.median) if c.median is not None else "" for c in cells] + [c.councils for c in cells]
         for label, cells in rows
     ]
     response = HttpResponse(to_csv(header, table), content_type="text/csv; charset=utf-8")

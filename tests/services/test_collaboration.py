@@ -123,6 +123,11 @@ class TestAssignment:
         )
         assert (assignment.assignee, assignment.due_date) == (council.officer, due)
 
+    def test_a_due_date_with_nobody_to_do_it_is_refused_not_dropped(self, assessment, bank, council):
+        due = timezone.localdate() + datetime.timedelta(days=14)
+        with pytest.raises(ValidationError, match="Choose who to assign it to, or clear its due date"):
+            theme_assign(assessment=assessment, theme=bank.themes[0], assignee=None, due_date=due, lead=council.lead)
+
     def test_officers_cannot_assign_and_assignees_must_be_in_the_council(
         self, assessment, bank, council, other_council
     ):

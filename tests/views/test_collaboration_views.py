@@ -313,7 +313,7 @@ def test_a_due_date_without_anyone_assigned_is_refused_not_dropped(client, asses
         {f"assignee-{first.id}": "", **due(first, "1", "4", "2099")},
     )
     assert response.status_code == 400
-    assert "Choose who to assign Hybrid working to, or clear its due date" in response.content.decode()
+    assert "Hybrid working: Choose who to assign it to, or clear its due date" in response.content.decode()
 
 
 def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client, assessment, bank, council):

@@ -206,4 +206,25 @@ def test_results_say_how_many_answers_are_not_applicable(client, council, assess
         AnswerFactory(assessment=assessment, question=question, level=level, is_not_applicable=level is None)
     client.force_login(council.officer)
     page = client.get(reverse("assessment_results", kwargs={"pk": assessment.pk})).content.decode()
-    assert "From 3 of 3 questions answered (100%), and 1 answered “Not applicable”, which counts in no score." in page
+    assert (
+        "From 3 of 3 questions answered (100%). 1 more was answered “Not applicable” and is not counted in any score."
+        in page
+    )
+
+
+def test_a_baseline_control_claimed_without_evidence_has_the_same_next_step_in_its_theme_as_in_the_plan(
+    client, council, assessment, bank
+):
+    # The theme table said "At or above target" beside the red Critical alert tag; the plan said to evidence it.
+    from assessment.models import Question
+
+    Question.objects.filter(pk=bank.questions[2].pk).update(critical=True)
+    for question, level in zip(bank.questions, [4, 1, 4, 2], strict=True):
+        AnswerFactory(assessment=assessment, question=question, level=level)
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": assessment.pk})).content.decode()
+    plan, themes = page.split("Theme by theme", 1)
+    evidence_step = "Record the evidence that this baseline control is in place"
+    assert evidence_step in plan and evidence_step in themes
+    backups_row = themes.split(bank.questions[2].text, 1)[1].split("</tr>", 1)[0]
+    assert evidence_step in backups_row and "At or above target" not in backups_row

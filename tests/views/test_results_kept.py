@@ -103,7 +103,7 @@ def test_a_peer_assessment_deleted_leaves_the_benchmarks(client, answered, bank,
     assert "County councils (5 councils)" in _results(client, answered)
 
 
-def test_a_peer_signed_off_after_it_was_submitted_joins_the_benchmarks(client, answered, bank, council):
+def test_a_submitted_peer_is_not_counted_and_its_sign_off_shows_on_the_next_view(client, answered, bank, council):
     for value in (1.0, 2.0, 3.0, 4.0):
         peer(bank, value=value)
     fifth = peer(bank, value=5.0, status="submitted")

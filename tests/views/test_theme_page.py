@@ -216,3 +216,15 @@ def test_an_error_added_after_the_page_read_its_fields_is_shown(bank):
     form.add_error(f"q{question.id}-level", "Someone else changed this answer")
     assert list(form.blocks()[0].level.errors) == ["Someone else changed this answer"]
     assert form.error_list() == [(f"id_q{question.id}-level_0", "Someone else changed this answer")]
+
+
+def test_a_baseline_control_without_evidence_says_it_counts_as_a_critical_alert(officer_client, assessment, bank):
+    from assessment.models import Question
+
+    backups, care = bank.questions[2:]
+    Question.objects.filter(pk=backups.pk).update(critical=True)
+    for question in (backups, care):
+        AnswerFactory(assessment=assessment, question=question, level=3)
+    page = officer_client.get(theme_url(assessment, bank.themes[1])).content.decode()
+    assert page.count("Without one, this baseline control counts as a critical alert.") == 1
+    assert page.count("Without one, this answer counts as an unverified claim.") == 1

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         )
         Membership.objects.get_or_create(user=user, organisation=council, defaults={"role": "lead"})
         assessment, created = Assessment.objects.get_or_create(
-            organisation=council, bank_version=version, period="2026/27", defaults={"created_by": user}
+            organisation=council, period="2026/27", defaults={"bank_version": version, "created_by": user}
         )
         if created:
             # Every question answered, levels spread 1 to 5 (so about two in five are below target and in the
