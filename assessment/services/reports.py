@@ -199,6 +199,22 @@ class Results:
         return [q for theme in self.themes for q in theme.questions if q.score.unverified]
 
     @property
+    def unverified_by_theme(self) -> list[tuple[str, str]]:
+        """(theme title, "questions 2, 5 and 7"): the unverified claims by their numbers in the theme tables, so a
+        report with many stays short."""
+        rows = []
+        for theme in self.themes:
+            numbers = [str(q.number) for q in theme.questions if q.score.unverified]
+            if numbers:
+                listed = (
+                    f"question {numbers[0]}"
+                    if len(numbers) == 1
+                    else (f"questions {', '.join(numbers[:-1])} and {numbers[-1]}")
+                )
+                rows.append((theme.theme.title, listed))
+        return rows
+
+    @property
     def critical_alerts(self) -> list[tuple[ThemeDetail, QuestionResult]]:
         return [(theme, q) for theme in self.themes for q in theme.questions if q.score.critical_alert]
 

@@ -79,7 +79,7 @@ def test_officer_answers_leaves_returns_submits_and_sees_results(page, live_serv
     # controls, claimed at level 4 with no evidence item behind them.
     alert = page.get_by_role("region", name=re.compile(r"^\d+ critical alerts$"))
     expect(alert).to_contain_text(f"{incident} (Cyber security, level 1: Initial)")
-    expect(alert).to_contain_text("level 4: Embedded, claimed without evidence")
+    expect(alert).to_contain_text("(Cyber security, level 4, no evidence)")
     # Its recommendation is ranked first; the level-5 question has no action; cyber is among the biggest gaps.
     first_action = page.locator(".app-action-plan tbody tr").first
     expect(first_action).to_contain_text("Critical")

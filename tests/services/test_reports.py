@@ -103,7 +103,7 @@ def test_the_report_lists_unverified_claims_and_dates_its_peer_figures(answered,
     text = text_of(render(answered))
     unverified = text.split("Unverified claims")[1]
     assert "1 answer is at level 3 or above with no evidence item" in unverified
-    assert f"{bank.questions[2].text} (level 3)" in " ".join(unverified.split())
+    assert "Cyber security: question 1" in unverified  # by its number in the theme's table, so the list stays short
     assert (
         f"latest signed-off assessments for {answered.period} or earlier that answered the same questions, as at "
         f"{timezone.localdate():%-d %B %Y}"
