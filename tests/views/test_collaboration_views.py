@@ -316,8 +316,9 @@ def test_a_due_date_without_anyone_assigned_is_refused_not_dropped(client, asses
     assert "Hybrid working: Choose who to assign it to, or clear its due date" in response.content.decode()
 
 
-def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client, assessment, bank, council):
-    # The officer typed a reply and forgot the confirmation tick: the reply came back empty.
+def cyber_security_returned(client, assessment, bank, council, comment: str) -> str:
+    """Every question answered and submitted, and cyber security returned by the lead with `comment`. Leaves the
+    officer signed in; returns the check-and-submit page's URL, where the officer replies."""
     for question in bank.questions:
         AnswerFactory(assessment=assessment, question=question, level=3)
     client.force_login(council.officer)
@@ -325,10 +326,15 @@ def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client,
     client.post(check, {"confirm": "on"})
     client.force_login(council.lead)
     client.post(
-        reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}),
-        {"comment": "Backups are not tested"},
+        reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}), {"comment": comment}
     )
     client.force_login(council.officer)
+    return check
+
+
+def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client, assessment, bank, council):
+    # The officer typed a reply and forgot the confirmation tick: the reply came back empty.
+    check = cyber_security_returned(client, assessment, bank, council, "Backups are not tested")
     cyber = bank.themes[1]
     response = client.post(check, {f"reply-{cyber.id}": "Lowered to 2 until we test a restore"})
     assert response.status_code == 400

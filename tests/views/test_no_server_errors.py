@@ -161,16 +161,9 @@ def test_signing_in_with_an_address_longer_than_any_email_is_refused(client, db)
 
 def test_a_reply_to_the_lead_with_a_nul_character_is_refused(client, assessment, bank, council):
     # PostgreSQL cannot store NUL in text: the reply went straight from the request to the database.
-    for question in bank.questions:
-        AnswerFactory(assessment=assessment, question=question, level=3)
-    client.force_login(council.officer)
-    check = reverse("assessment_check", kwargs={"pk": assessment.pk})
-    client.post(check, {"confirm": "on"})
-    client.force_login(council.lead)
-    client.post(
-        reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}), {"comment": "Why?"}
-    )
-    client.force_login(council.officer)
+    from tests.views.test_collaboration_views import cyber_security_returned
+
+    check = cyber_security_returned(client, assessment, bank, council, "Why?")
     response = client.post(check, {"confirm": "on", f"reply-{bank.themes[1].id}": "fixed\x00"})
     assert response.status_code == 400
     assert "contains a character that cannot be saved" in response.content.decode()
