@@ -239,12 +239,29 @@
   // The session is about to end (see timeout-warning.js): send what is waiting while it still works.
   document.addEventListener('app:session-ending', flush);
 
+  // True when the officer changed this answer before this script ran (on a slow connection the page can be
+  // used while its scripts are still arriving), or the browser put back what was on the page before: either
+  // way the page no longer shows what the server holds, and no change event will come for it.
+  function changedBeforeScriptRan(block) {
+    var prefix = 'q' + block.getAttribute('data-question') + '-';
+    var levelChanged = Array.prototype.some.call(
+      block.querySelectorAll('input[name="' + prefix + 'level"]'),
+      function (radio) { return radio.checked !== radio.defaultChecked; }
+    );
+    var evidence = block.querySelector('textarea[name="' + prefix + 'evidence"]');
+    return levelChanged || evidence.value !== evidence.defaultValue;
+  }
+
   // Put back answers that were not saved before the session ended, and save them now. Their saved version
-  // goes with them, so a colleague's change made meanwhile is shown rather than overwritten.
+  // goes with them, so a colleague's change made meanwhile is shown rather than overwritten. Save, too, any
+  // answer changed before this script ran.
   form.querySelectorAll('[data-question]').forEach(function (block) {
     var stored = null;
     try { stored = JSON.parse(window.sessionStorage.getItem(DRAFT_PREFIX + block.getAttribute('data-question'))); } catch (e) { stored = null; }
-    if (!stored) { return; }
+    if (!stored) {
+      if (changedBeforeScriptRan(block)) { schedule(question(block), 0); }
+      return;
+    }
     var state = question(block);
     var f = fields(state);
     if (stored.level === f.level && stored.evidence === f.evidence.value) { dropDraft(state); return; }

@@ -232,6 +232,36 @@ def test_a_failed_save_is_shown_and_retried_and_nothing_typed_is_lost(page, live
     expect(theme.questions().nth(0).get_by_label("Level 2:")).to_be_checked()
 
 
+def test_an_answer_given_before_the_page_has_finished_loading_is_saved(page, live_server, demo):
+    """On a slow connection the radios can be used while the page's scripts are still arriving."""
+    browser = Browser(page=page, base_url=live_server.url)
+    SignInPage(browser).sign_in("officer@exampleshire.example", DEMO_PASSWORD)
+    page.get_by_role("button", name="Start a new assessment").click()
+    page.get_by_role("button", name="Start assessment").click()
+
+    held_scripts = []
+
+    def hold_first_script(route):
+        if held_scripts:
+            route.continue_()
+        else:
+            held_scripts.append(route)
+
+    page.route("**/autosave*.js", hold_first_script)
+    page.get_by_role("link", name="Cyber security").click()
+    theme = ThemePage(browser)
+    theme.choose_level(0, 3)
+    theme.type_evidence(0, "Answered before the page had loaded")
+    while not held_scripts:
+        page.wait_for_timeout(50)
+    held_scripts[0].continue_()  # the script arrives after the answer was given
+
+    theme.wait_until_saved()
+    page.reload()
+    expect(theme.questions().nth(0).get_by_label("Level 3:")).to_be_checked()
+    expect(theme.questions().nth(0).locator("textarea")).to_have_value("Answered before the page had loaded")
+
+
 def test_evidence_typed_just_before_leaving_the_page_is_saved(page, live_server, demo):
     browser = Browser(page=page, base_url=live_server.url)
     SignInPage(browser).sign_in("officer@exampleshire.example", DEMO_PASSWORD)
