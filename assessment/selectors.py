@@ -172,16 +172,24 @@ class AssessmentStructure:
     def themes_to_confirm(self) -> list[ThemeProgress]:
         return [t for t in self.themes if t.to_confirm]
 
+    @property
+    def themes_returned(self) -> list[ThemeProgress]:
+        """The themes the lead has returned for changes (of those read: the theme page reads its own only)."""
+        return [
+            t for t in self.themes if (r := self.reviews.get(t.theme.id)) and r.status == ThemeReview.Status.RETURNED
+        ]
+
     def theme(self, key: str) -> ThemeProgress:
         for progress in self.themes:
             if progress.theme.key == key:
                 return progress
         raise Http404("No such theme in this assessment")
 
-    def next_theme_after(self, key: str) -> ThemeProgress | None:
+    def next_theme_after(self, key: str, *, among: set[int] | None = None) -> ThemeProgress | None:
+        """The theme after `key`, or with `among` (theme ids) the next one of those."""
         keys = [t.theme.key for t in self.themes]
-        index = keys.index(key)
-        return self.themes[index + 1] if index + 1 < len(self.themes) else None
+        following = self.themes[keys.index(key) + 1 :]
+        return next((t for t in following if among is None or t.theme.id in among), None)
 
 
 def assessment_structure(
@@ -250,6 +258,15 @@ def assessment_structure(
             ThemeProgress(theme=theme, questions=theme_questions, answered=answered, to_confirm=to_confirm)
         )
     return structure
+
+
+def returned_theme_ids(*, assessment: Assessment) -> set[int]:
+    """The themes the lead has returned to the officers for changes."""
+    return set(
+        ThemeReview.objects.filter(assessment=assessment, status=ThemeReview.Status.RETURNED).values_list(
+            "theme_id", flat=True
+        )
+    )
 
 
 def scoring_input_for_assessment(*, structure: AssessmentStructure) -> ScoringInput:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import Assessment, AssessmentEvent, Theme, ThemeReview, User
-from assessment.selectors import assessment_structure, scoring_input_for_assessment
+from assessment.selectors import AssessmentStructure, assessment_structure, scoring_input_for_assessment
 from assessment.services.benchmarks import score_records_store
 from assessment.services.permissions import Can, require
 from assessment.services.report_files import reports_prepare
@@ -32,12 +32,29 @@ def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
 
 
+def review_is_open(*, assessment: Assessment, structure: AssessmentStructure | None = None) -> bool:
+    """Whether a lead can accept or return themes now: while the assessment is submitted, and while it is back
+    with its officers for themes already returned, so that one review can send back every theme that needs
+    changing rather than one theme for each submission. A page that has read every theme's review already
+    (`assessment_structure` without a detail theme) passes its structure, and nothing more is read."""
+    if assessment.status == Assessment.Status.SUBMITTED:
+        return True
+    if assessment.status != Assessment.Status.DRAFT:
+        return False
+    if structure is not None:
+        return bool(structure.themes_returned)
+    return ThemeReview.objects.filter(assessment=assessment, status=ThemeReview.Status.RETURNED).exists()
+
+
 def _locked_for_review(assessment: Assessment, theme: Theme, lead: User, doing: str) -> Assessment:
     """The assessment, locked, after checking that a lead may review this theme of it now."""
     locked = _locked(assessment)
     require(user=lead, organisation=locked.organisation, action=Can.REVIEW)
-    if locked.status != Assessment.Status.SUBMITTED:
-        raise AssessmentStateError(f"Themes can only be {doing} while the assessment is submitted for review")
+    if not review_is_open(assessment=locked):
+        raise AssessmentStateError(
+            f"Themes can only be {doing} while the assessment is submitted for review, or while themes already "
+            "returned are being changed"
+        )
     if theme.version_id != locked.bank_version_id:
         raise ValidationError("This theme is not part of this assessment")
     return locked
@@ -52,7 +69,8 @@ def _store_scores(assessment: Assessment) -> None:
 
 @transaction.atomic
 def theme_return(*, assessment: Assessment, theme: Theme, lead: User, comment: str) -> ThemeReview:
-    """Send one theme back to its officer with a comment. The assessment is open for changes again."""
+    """Send one theme back to its officer with a comment. The assessment is open for changes again, and the lead
+    can go on reviewing the other themes meanwhile (`review_is_open`)."""
     locked = _locked_for_review(assessment, theme, lead, "returned")
     if not comment.strip():
         raise ValidationError({"comment": "Say what needs to change, so the officer knows what to do"})

@@ -18,6 +18,7 @@ from assessment.services.assessments import (
 )
 from assessment.services.periods import period_choices, period_for_date
 from assessment.services.permissions import allowed_on_page
+from assessment.services.reviews import review_is_open
 from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
 REPLY_MAX_LENGTH = 2000
@@ -66,6 +67,7 @@ def assessment_task_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             "assessment": assessment,
             "structure": structure,
             "can": allowed_on_page(request, assessment.organisation),
+            "review_open": review_is_open(assessment=assessment, structure=structure),
             "events": list(assessment.events.select_related("actor", "theme").order_by("-created_at", "-id")[:5]),
         },
     )
@@ -77,7 +79,7 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     """Check your answers, and submit."""
     assessment = assessment_for_request(request, pk)
     structure = selectors.assessment_structure(assessment=assessment, with_detail=True)
-    returned = [t for t in structure.themes if (r := structure.reviews.get(t.theme.id)) and r.status == "returned"]
+    returned = structure.themes_returned
     form = SubmitAssessmentForm(request.POST if request.method == "POST" else None)
     error_list: list[tuple[str, str]] = []
     # Replies to the lead about returned themes, kept as typed when the page is shown again with an error.

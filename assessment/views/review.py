@@ -17,6 +17,7 @@ from assessment.services.reviews import (
     UnreviewedThemes,
     assessment_reopen,
     assessment_sign_off,
+    review_is_open,
     theme_accept,
     theme_return,
     themes_not_accepted,
@@ -96,6 +97,7 @@ def assessment_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         {
             "assessment": assessment,
             "structure": structure,
+            "review_open": review_is_open(assessment=assessment, structure=structure),
             "rows": [
                 (progress, structure.reviews.get(progress.theme.id), threads.get(progress.theme.id))
                 for threads in [selectors.review_threads(structure=structure)]

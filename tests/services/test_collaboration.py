@@ -29,6 +29,7 @@ from assessment.services.reviews import (
     UnreviewedThemes,
     assessment_reopen,
     assessment_sign_off,
+    review_is_open,
     theme_accept,
     theme_return,
 )
@@ -41,6 +42,7 @@ from assessment.services.teams import (
 )
 from tests.factories import (
     AnswerFactory,
+    AssessmentFactory,
     BankVersionFactory,
     EvidenceItemFactory,
     MembershipFactory,
@@ -206,6 +208,27 @@ class TestReviewAndSignOff:
             (AssessmentEvent.Kind.THEME_RESUBMITTED, "Policy added as evidence"),
         ]
         assert [(c.question.key, c.changes) for c in thread.changed] == [("devices", ["level 3 → level 4"])]
+
+    def test_a_lead_can_return_and_accept_more_themes_while_the_first_returned_is_being_changed(
+        self, assessment, bank, council
+    ):
+        # Returning one theme reopened the assessment and refused every other return or acceptance until the
+        # officer resubmitted: a lead with three themes to send back needed three rounds.
+        submit_all(assessment, bank, council.officer)
+        theme_return(assessment=assessment, theme=bank.themes[0], lead=council.lead, comment="Add the device policy")
+        assert review_is_open(assessment=assessment)
+        theme_return(assessment=assessment, theme=bank.themes[1], lead=council.lead, comment="Backups untested?")
+        theme_accept(assessment=assessment, theme=bank.themes[1], lead=council.lead)  # on second thoughts
+        assert dict(ThemeReview.objects.values_list("theme__key", "status")) == {
+            "hybrid-working": "returned", "cyber-security": "accepted"
+        }  # fmt: skip
+        # Once resubmitted, the returned theme is back for review; a draft nobody returned is not reviewable.
+        assert review_is_open(assessment=assessment_submit(assessment=assessment, user=council.officer, replies={}))
+        assert not review_is_open(
+            assessment=AssessmentFactory(
+                organisation=assessment.organisation, bank_version=bank.version, period="2024/25"
+            )
+        )
 
     def test_signing_off_with_themes_nobody_accepted_needs_confirming_and_is_recorded(self, assessment, bank, council):
         submit_all(assessment, bank, council.officer)

@@ -343,6 +343,49 @@ def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client,
     assert page.split("<title>")[1].startswith("Error:")
 
 
+def test_the_lead_goes_on_reviewing_after_returning_a_theme(client, assessment, bank, council):
+    # After one return the review page said "in progress, you can review it once it has been submitted", with
+    # no Accept or Return left, and the task list lost its link to the review.
+    cyber_security_returned(client, assessment, bank, council, "Backups are not tested")
+    client.force_login(council.lead)
+    task_list = client.get(reverse("assessment_task_list", kwargs={"pk": assessment.pk})).content.decode()
+    review_url = reverse("assessment_review", kwargs={"pk": assessment.pk})
+    assert f'href="{review_url}"' in task_list
+    review = client.get(review_url).content.decode()
+    assert "You have returned 1 theme for changes" in review
+    assert 'Accept<span class="govuk-visually-hidden"> Hybrid working</span>' in review
+    client.post(reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "hybrid-working"}), {"comment": "?"})
+    assert "You have returned 2 themes for changes" in client.get(review_url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("returned", "goes_to"),
+    [
+        (["hybrid-working"], "check"),  # it went on to cyber security, which nobody asked to change
+        (["hybrid-working", "cyber-security"], "cyber-security"),
+    ],
+)
+def test_save_and_continue_on_a_returned_theme_goes_to_the_next_returned_theme_then_the_check_page(
+    client, assessment, bank, council, returned, goes_to
+):
+    for question in bank.questions:
+        AnswerFactory(assessment=assessment, question=question, level=3)
+    client.force_login(council.officer)
+    check = reverse("assessment_check", kwargs={"pk": assessment.pk})
+    client.post(check, {"confirm": "on"})
+    client.force_login(council.lead)
+    for key in returned:
+        client.post(reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": key}), {"comment": "Evidence?"})
+    client.force_login(council.officer)
+    response = client.post(
+        reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": "hybrid-working"}), {"action": "continue"}
+    )
+    expected = (
+        check if goes_to == "check" else reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": goes_to})
+    )
+    assert response.status_code == 302 and response.url == expected
+
+
 def test_accepting_a_theme_says_so_and_the_submitted_page_says_what_happens_next(client, assessment, bank, council):
     for question in bank.questions:
         AnswerFactory(assessment=assessment, question=question, level=3, evidence="Board minutes, March")
