@@ -447,6 +447,12 @@ class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
     ordering = ["position"]
 
 
+def theme_preview_link(theme: Theme) -> str:
+    """A link to the theme as officers will see it (the version page's draft says "preview them")."""
+    label = format_html('Preview<span class="visually-hidden"> {}</span>', theme.title)
+    return format_html('<a href="{}">{}</a>', reverse("admin:assessment_theme_preview", args=[theme.pk]), label)
+
+
 @admin.register(Theme)
 class ThemeAdmin(DraftOnlyMixin, HistoryAdmin):
     list_display = ["title", "short_title", "key", "version", "weight", "default_target", "position", "preview_link"]
@@ -462,7 +468,7 @@ class ThemeAdmin(DraftOnlyMixin, HistoryAdmin):
 
     @admin.display(description="Preview")
     def preview_link(self, theme: Theme) -> str:
-        return format_html('<a href="{}">Preview</a>', reverse("admin:assessment_theme_preview", args=[theme.pk]))
+        return theme_preview_link(theme)
 
     def save_formset(self, request, form, formset, change):
         # A question added from its theme belongs to the theme's version.
@@ -498,9 +504,14 @@ class ThemeAdmin(DraftOnlyMixin, HistoryAdmin):
 class ThemeInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Theme
     extra = 0
-    fields = ["position", "key", "title", "short_title", "weight", "default_target"]
+    fields = ["position", "key", "title", "short_title", "weight", "default_target", "preview_link"]
+    readonly_fields = ["preview_link"]
     show_change_link = True
     ordering = ["position"]
+
+    @admin.display(description="Preview")
+    def preview_link(self, theme: Theme) -> str:
+        return theme_preview_link(theme) if theme.pk else ""  # a row being added has nothing to preview yet
 
 
 class ImportForm(forms.Form):

@@ -77,7 +77,11 @@ def test_an_editor_drafts_edits_previews_and_publishes(client, editor, published
     assert question.text == "How well does the council lead digital?"
     assert question.history.first().history_user == editor
 
-    preview = client.get(reverse("admin:assessment_theme_preview", args=[question.theme_id])).content.decode()
+    # The draft's page says "preview them", and links each theme's preview (it had no link to one).
+    version_page = client.get(reverse("admin:assessment_bankversion_change", args=[draft.pk])).content.decode()
+    preview_url = reverse("admin:assessment_theme_preview", args=[question.theme_id])
+    assert "preview them" in version_page and f'href="{preview_url}"' in version_page
+    preview = client.get(preview_url).content.decode()
     assert "How well does the council lead digital?" in preview and "Level 5: Leading" in preview
     assert "Add an evidence item" not in preview  # nothing in a preview can be saved
 
