@@ -206,12 +206,7 @@ class Results:
         for theme in self.themes:
             numbers = [str(q.number) for q in theme.questions if q.score.unverified]
             if numbers:
-                listed = (
-                    f"question {numbers[0]}"
-                    if len(numbers) == 1
-                    else (f"questions {', '.join(numbers[:-1])} and {numbers[-1]}")
-                )
-                rows.append((theme.theme.title, listed))
+                rows.append((theme.theme.title, f"question{'s' if len(numbers) > 1 else ''} {and_list(numbers)}"))
         return rows
 
     @property
@@ -290,6 +285,11 @@ class Results:
         ]
 
 
+def and_list(items: list[str]) -> str:
+    """ "A", "A and B", "A, B and C": a list as a sentence says it."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) -> list[str]:
     """Three messages for a chief executive, drawn from the figures: the critical alerts, the largest gaps to
     target, and the change since last time."""
@@ -299,7 +299,7 @@ def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) ->
         for alert in alerts:
             title = scores.theme(alert.theme_key).title
             by_theme[title] = by_theme.get(title, 0) + 1
-        where = " and ".join(f"{title} ({count})" for title, count in by_theme.items())
+        where = and_list([f"{title} ({count})" for title, count in by_theme.items()])
         count = len(alerts)
         unevidenced = sum(1 for alert in alerts if alert.unverified)
         missing = count - unevidenced
@@ -309,7 +309,7 @@ def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) ->
         if unevidenced and count > 1:
             noun = "" if missing else f" baseline control{'s' if unevidenced != 1 else ''}"
             parts.append(f"{unevidenced}{noun} {'are' if unevidenced != 1 else 'is'} claimed without evidence")
-        why = " and ".join(parts)
+        why = and_list(parts)
         first = (
             f"{count} critical alert{'s' if count != 1 else ''} in {where}: {why}, so "
             f"{'they come' if count != 1 else 'it comes'} first in the action plan."
@@ -321,7 +321,7 @@ def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) ->
         )
     gaps = scores.biggest_gaps
     if gaps:
-        listed = ", ".join(f"{t.title} ({score_text(t.score.value)} against a target of {t.target})" for t in gaps)
+        listed = and_list([f"{t.title} ({score_text(t.score.value)} against a target of {t.target})" for t in gaps])
         alerts_first = ", critical alerts first," if any(t.critical_alerts for t in gaps) else ""
         second = f"The largest gaps to target{alerts_first} are in {listed}."
     elif any(t.score.is_rankable for t in scores.themes):
@@ -338,7 +338,7 @@ def _largest_move(moves: list[ThemeTrend], word: str) -> str:
     if len(tied) == 1:
         return f"the largest {word} was in {tied[0]} ({change_text(size)})"
     named = tied if len(tied) <= 3 else [*tied[:2], f"{len(tied) - 2} other themes"]
-    return f"the largest {word}, {change_text(size)}, was shared by {', '.join(named[:-1])} and {named[-1]}"
+    return f"the largest {word}, {change_text(size)}, was shared by {and_list(named)}"
 
 
 def _change_message(trends: list[ThemeTrend]) -> str:

@@ -275,6 +275,26 @@ def test_key_messages_name_the_alerts_the_gaps_and_the_change_since_last_time():
     )
 
 
+def test_key_messages_list_three_themes_as_a_sentence_does():
+    # "in Cyber security (1) and Data (1) and Inclusion (1)", and gaps listed with commas and no "and".
+    from assessment.services.reports import key_messages_build
+    from assessment.services.scoring import QuestionInput, ScoringInput, ThemeInput, score_assessment
+
+    themes = [("cyber", "Cyber security"), ("data", "Data"), ("inclusion", "Inclusion")]
+    scores = score_assessment(
+        ScoringInput(
+            themes=[ThemeInput(key, title, 1, default_target=4) for key, title in themes],
+            questions=[QuestionInput(f"{key}-control", key, 1, 1, critical=True) for key, _ in themes],
+        )
+    )
+    alerts, gaps, _ = key_messages_build(scores=scores, trends=[])
+    assert alerts.startswith("3 critical alerts in Cyber security (1), Data (1) and Inclusion (1): 3 baseline")
+    assert gaps == (
+        "The largest gaps to target, critical alerts first, are in Cyber security (1.0 against a target of 4), "
+        "Data (1.0 against a target of 4) and Inclusion (1.0 against a target of 4)."
+    )
+
+
 @pytest.mark.parametrize(
     ("levels", "evidenced", "message"),
     [
