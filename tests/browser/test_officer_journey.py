@@ -275,3 +275,17 @@ def test_evidence_typed_just_before_leaving_the_page_is_saved(page, live_server,
     expect(page.get_by_role("heading", name=re.compile("Digital maturity assessment"))).to_be_visible()
     page.get_by_role("link", name="Cyber security").click()
     expect(theme.questions().nth(0).locator("textarea")).to_have_value("Typed a moment before leaving")
+
+
+def test_a_box_with_an_error_is_outlined_in_the_error_colour(page, live_server, demo):
+    # The email and password boxes kept their black border beside "Enter your email address": the GOV.UK
+    # form library marks only text boxes, selects and text areas.
+    browser = Browser(page=page, base_url=live_server.url)
+    browser.open("/accounts/sign-in/")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    error_colour = page.locator(".govuk-error-message").first.evaluate("e => getComputedStyle(e).color")
+    for label in ("Email address", "Password"):
+        border = page.get_by_label(label).evaluate("e => getComputedStyle(e).borderTopColor")
+        assert border == error_colour, label
+    browser.check()
