@@ -454,15 +454,22 @@ def review_threads(*, structure: AssessmentStructure) -> dict[int, ReviewThread]
     for progress in structure.themes:
         if progress.theme.id not in returned_at:
             continue
+        returned = returned_at[progress.theme.id]
         for question in progress.questions:
             answer = structure.answers.get(question.id)
             now = (answer.level, answer.is_not_applicable, answer.evidence) if answer else (None, False, "")
             then = before.get(question.id, (None, False, ""))
             changes = []
-            if now[:2] != then[:2]:
-                changes.append(f"{_level_text(*then[:2])} → {_level_text(*now[:2])}")
-            if now[2] != then[2]:
-                changes.append("notes changed")
+            if question.id not in before and answer is not None and answer.created_at <= returned:
+                # Written without history (answers carried forward are copied in bulk): as it stood at the return
+                # unless saved since, and then what it was before is not known.
+                if answer.updated_at > returned:
+                    changes.append(f"saved since it was returned, now {_level_text(*now[:2])}")
+            else:
+                if now[:2] != then[:2]:
+                    changes.append(f"{_level_text(*then[:2])} → {_level_text(*now[:2])}")
+                if now[2] != then[2]:
+                    changes.append("notes changed")
             if items_since[question.id]:
                 count = items_since[question.id]
                 changes.append(f"{count} evidence item{'s' if count != 1 else ''} added")

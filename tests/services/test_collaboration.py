@@ -230,6 +230,33 @@ class TestReviewAndSignOff:
             )
         )
 
+    def test_answers_written_without_history_are_not_changed_since_the_return_until_saved(
+        self, assessment, bank, council
+    ):
+        # Answers carried forward from last year are copied in bulk, which writes no history: the lead's review
+        # said every one of them had changed ("not answered → level 3") the moment the theme was returned.
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, question=q, level=3, evidence="Carried", answered_at=timezone.now())
+            for q in bank.questions
+        )
+        assessment_submit(assessment=assessment, user=council.officer)
+        theme_return(assessment=assessment, theme=bank.themes[0], lead=council.lead, comment="Check devices")
+        threads = review_threads(structure=assessment_structure(assessment=assessment))
+        assert threads[bank.themes[0].id].changed == []
+        answer = Answer.objects.get(assessment=assessment, question=bank.questions[0])
+        change = AnswerChange(
+            question=bank.questions[0],
+            level=2,
+            not_applicable=False,
+            evidence="Carried",
+            expected_version=answer.version,
+        )
+        answers_save(assessment=assessment, user=council.officer, changes=[change])
+        threads = review_threads(structure=assessment_structure(assessment=assessment))
+        assert [(c.question.key, c.changes) for c in threads[bank.themes[0].id].changed] == [
+            ("devices", ["saved since it was returned, now level 2"])
+        ]
+
     def test_signing_off_with_themes_nobody_accepted_needs_confirming_and_is_recorded(self, assessment, bank, council):
         submit_all(assessment, bank, council.officer)
         theme_accept(assessment=assessment, theme=bank.themes[0], lead=council.lead)
