@@ -343,6 +343,15 @@ def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client,
     assert page.split("<title>")[1].startswith("Error:")
 
 
+def test_the_officer_s_task_list_says_which_themes_came_back_and_what_to_do(client, assessment, bank, council):
+    # It said only "Every question is answered and confirmed", with a red tag further down.
+    cyber_security_returned(client, assessment, bank, council, "Backups are not tested")
+    page = client.get(reverse("assessment_task_list", kwargs={"pk": assessment.pk})).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "The lead has returned 1 theme for changes: Cyber security." in text
+    assert "then check your answers and submit again, where you can reply to the lead." in text
+
+
 def test_the_lead_goes_on_reviewing_after_returning_a_theme(client, assessment, bank, council):
     # After one return the review page said "in progress, you can review it once it has been submitted", with
     # no Accept or Return left, and the task list lost its link to the review.
