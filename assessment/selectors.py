@@ -407,7 +407,15 @@ class ReviewThread:
 
     @property
     def last_returned(self) -> AssessmentEvent | None:
-        return next((e for e in reversed(self.events) if e.kind == AssessmentEvent.Kind.THEME_RETURNED), None)
+        """The return that began the latest round of changes: a theme returned again before it was resubmitted
+        counts its changes from the first of those returns, so none made in between are left out."""
+        first = None
+        for event in reversed(self.events):
+            if event.kind == AssessmentEvent.Kind.THEME_RETURNED:
+                first = event
+            elif first is not None:
+                break
+        return first
 
 
 def _level_text(level: int | None, not_applicable: bool) -> str:

@@ -53,6 +53,15 @@ class AssessmentIncomplete(Exception):
         )
 
 
+class ReturnedThemesUnseen(Exception):
+    """The lead returned a theme after the officer opened the page they are submitting from: submitting now would
+    send it back unseen, with the lead's comment unread."""
+
+    def __init__(self, themes: list[Theme]):
+        self.themes = themes
+        super().__init__(f"{len(themes)} returned themes were not shown: {', '.join(t.title for t in themes)}")
+
+
 @dataclass(frozen=True)
 class AnswerChange:
     """What a person submitted for one question. `level` is None for "not answered yet"."""
@@ -195,8 +204,9 @@ def assessment_submit(*, assessment: Assessment, user: User, replies: dict[int, 
     carried forward from last time has been confirmed or changed. Counted here, inside the transaction that
     holds the row lock, so nothing a caller passes in can let an incomplete assessment through.
 
-    `replies` ({theme id: text}) is the officer's answer to the lead's comment on each returned theme; it is
-    recorded in the theme's review thread."""
+    `replies` ({theme id: text}) holds the officer's answer to the lead's comment on each returned theme they
+    were shown (empty for no answer); it is recorded in the theme's review thread. A returned theme without one
+    was returned after the page was opened, and the submission is refused (`ReturnedThemesUnseen`)."""
     locked = Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
     require(user=user, organisation=locked.organisation, action=Can.ANSWER)
     if not locked.is_editable:
@@ -206,14 +216,19 @@ def assessment_submit(*, assessment: Assessment, user: User, replies: dict[int, 
         raise AssessmentIncomplete(
             unanswered=[t for t in structure.themes if t.answered < t.total], to_confirm=structure.themes_to_confirm
         )
-    returned = ThemeReview.objects.filter(assessment=locked, status=ThemeReview.Status.RETURNED).select_related("theme")
+    replies = replies or {}
+    returned = list(
+        ThemeReview.objects.filter(assessment=locked, status=ThemeReview.Status.RETURNED).select_related("theme")
+    )
+    if unseen := [review.theme for review in returned if review.theme_id not in replies]:
+        raise ReturnedThemesUnseen(unseen)
     for review in returned:
         AssessmentEvent.objects.create(
             assessment=locked,
             kind=AssessmentEvent.Kind.THEME_RESUBMITTED,
             theme=review.theme,
             actor=user,
-            note=(replies or {}).get(review.theme_id, "").strip(),
+            note=replies[review.theme_id].strip(),
         )
     locked.status = Assessment.Status.SUBMITTED
     locked.submitted_at = timezone.now()

@@ -286,7 +286,7 @@ class Results:
 
 
 def and_list(items: list[str]) -> str:
-    """ "A", "A and B", "A, B and C": a list as a sentence says it."""
+    """ "A", "A and B", "A, B and C": a list (of at least one) as a sentence says it."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 

@@ -6,10 +6,16 @@ the report. Scores are stored on submission and sign-off for trends and peer ben
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from assessment.models import Assessment, AssessmentEvent, Theme, ThemeReview, User
-from assessment.selectors import AssessmentStructure, assessment_structure, scoring_input_for_assessment
+from assessment.models import Answer, Assessment, AssessmentEvent, EvidenceItem, Theme, ThemeReview, User
+from assessment.selectors import (
+    AssessmentStructure,
+    assessment_structure,
+    returned_theme_ids,
+    scoring_input_for_assessment,
+)
 from assessment.services.benchmarks import score_records_store
 from assessment.services.permissions import Can, require
 from assessment.services.report_files import reports_prepare
@@ -32,10 +38,10 @@ def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("organisation").get(pk=assessment.pk)
 
 
-def review_is_open(*, assessment: Assessment, structure: AssessmentStructure | None = None) -> bool:
-    """Whether a lead can accept or return themes now: while the assessment is submitted, and while it is back
-    with its officers for themes already returned, so that one review can send back every theme that needs
-    changing rather than one theme for each submission. A page that has read every theme's review already
+def themes_can_be_returned(*, assessment: Assessment, structure: AssessmentStructure | None = None) -> bool:
+    """Whether a lead can return themes now: while the assessment is submitted, and while it is back with its
+    officers for themes already returned, so that one review can send back every theme that needs changing
+    rather than one theme for each submission. A page that has read every theme's review already
     (`assessment_structure` without a detail theme) passes its structure, and nothing more is read."""
     if assessment.status == Assessment.Status.SUBMITTED:
         return True
@@ -43,18 +49,19 @@ def review_is_open(*, assessment: Assessment, structure: AssessmentStructure | N
         return False
     if structure is not None:
         return bool(structure.themes_returned)
-    return ThemeReview.objects.filter(assessment=assessment, status=ThemeReview.Status.RETURNED).exists()
+    return bool(returned_theme_ids(assessment=assessment))
 
 
-def _locked_for_review(assessment: Assessment, theme: Theme, lead: User, doing: str) -> Assessment:
-    """The assessment, locked, after checking that a lead may review this theme of it now."""
+def themes_can_be_accepted(*, assessment: Assessment) -> bool:
+    """Only while submitted: answers can still change while the assessment is back with its officers, and
+    accepting the last returned theme then would leave a draft that nobody is asked to resubmit."""
+    return assessment.status == Assessment.Status.SUBMITTED
+
+
+def _locked_for_review(assessment: Assessment, theme: Theme, lead: User) -> Assessment:
+    """The assessment, locked, after checking that a lead may review this theme of it."""
     locked = _locked(assessment)
     require(user=lead, organisation=locked.organisation, action=Can.REVIEW)
-    if not review_is_open(assessment=locked):
-        raise AssessmentStateError(
-            f"Themes can only be {doing} while the assessment is submitted for review, or while themes already "
-            "returned are being changed"
-        )
     if theme.version_id != locked.bank_version_id:
         raise ValidationError("This theme is not part of this assessment")
     return locked
@@ -70,8 +77,13 @@ def _store_scores(assessment: Assessment) -> None:
 @transaction.atomic
 def theme_return(*, assessment: Assessment, theme: Theme, lead: User, comment: str) -> ThemeReview:
     """Send one theme back to its officer with a comment. The assessment is open for changes again, and the lead
-    can go on reviewing the other themes meanwhile (`review_is_open`)."""
-    locked = _locked_for_review(assessment, theme, lead, "returned")
+    can go on returning other themes meanwhile (`themes_can_be_returned`)."""
+    locked = _locked_for_review(assessment, theme, lead)
+    if not themes_can_be_returned(assessment=locked):
+        raise AssessmentStateError(
+            "Themes can only be returned while the assessment is submitted for review, or while themes already "
+            "returned are being changed"
+        )
     if not comment.strip():
         raise ValidationError({"comment": "Say what needs to change, so the officer knows what to do"})
     review, _ = ThemeReview.objects.update_or_create(
@@ -89,7 +101,9 @@ def theme_return(*, assessment: Assessment, theme: Theme, lead: User, comment: s
 
 @transaction.atomic
 def theme_accept(*, assessment: Assessment, theme: Theme, lead: User) -> ThemeReview:
-    locked = _locked_for_review(assessment, theme, lead, "accepted")
+    locked = _locked_for_review(assessment, theme, lead)
+    if not themes_can_be_accepted(assessment=locked):
+        raise AssessmentStateError("Themes can only be accepted while the assessment is submitted for review")
     review, _ = ThemeReview.objects.update_or_create(
         assessment=locked,
         theme=theme,
@@ -149,7 +163,19 @@ def assessment_reopen(*, assessment: Assessment, lead: User, reason: str) -> Ass
 
 
 def on_submitted(*, assessment: Assessment, user: User) -> None:
-    """After a (re)submission: returned themes are back for review, and the event and scores are recorded."""
-    ThemeReview.objects.filter(assessment=assessment, status=ThemeReview.Status.RETURNED).delete()
+    """After a (re)submission: returned themes are back for review, and so are accepted themes whose answers or
+    evidence changed after they were accepted (officers can change any theme while the assessment is back with
+    them); the event and scores are recorded."""
+    in_theme = {"assessment": assessment, "question__theme_id": OuterRef("theme_id")}
+    changed_since_accepted = Exists(Answer.objects.filter(**in_theme, updated_at__gt=OuterRef("updated_at"))) | Exists(
+        EvidenceItem.objects.filter(
+            answer__assessment=assessment,
+            answer__question__theme_id=OuterRef("theme_id"),
+            created_at__gt=OuterRef("updated_at"),
+        )
+    )
+    ThemeReview.objects.filter(assessment=assessment).filter(
+        Q(status=ThemeReview.Status.RETURNED) | Q(changed_since_accepted, status=ThemeReview.Status.ACCEPTED)
+    ).delete()
     AssessmentEvent.objects.create(assessment=assessment, kind=AssessmentEvent.Kind.SUBMITTED, actor=user)
     _store_scores(assessment)

@@ -13,12 +13,13 @@ from assessment.forms import StartAssessmentForm, SubmitAssessmentForm, form_add
 from assessment.services.assessments import (
     AssessmentIncomplete,
     AssessmentLocked,
+    ReturnedThemesUnseen,
     assessment_start,
     assessment_submit,
 )
 from assessment.services.periods import period_choices, period_for_date
-from assessment.services.permissions import allowed_on_page
-from assessment.services.reviews import review_is_open
+from assessment.services.permissions import Can, allowed_on_page
+from assessment.services.reviews import themes_can_be_returned
 from assessment.views import AuthenticatedHttpRequest, assessment_for_request
 
 REPLY_MAX_LENGTH = 2000
@@ -60,14 +61,17 @@ def assessment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def assessment_task_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for_request(request, pk)
     structure = selectors.assessment_structure(assessment=assessment)
+    can = allowed_on_page(request, assessment.organisation)
     return render(
         request,
         "assessment/task_list.html",
         {
             "assessment": assessment,
             "structure": structure,
-            "can": allowed_on_page(request, assessment.organisation),
-            "review_open": review_is_open(assessment=assessment, structure=structure),
+            "can": can,
+            # Submitted, or back with the officers while the lead may go on returning themes.
+            "show_review_link": Can.REVIEW in can
+            and (not assessment.is_editable or themes_can_be_returned(assessment=assessment, structure=structure)),
             "events": list(assessment.events.select_related("actor", "theme").order_by("-created_at", "-id")[:5]),
         },
     )
@@ -84,6 +88,8 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     error_list: list[tuple[str, str]] = []
     # Replies to the lead about returned themes, kept as typed when the page is shown again with an error.
     replies = {t.theme.id: request.POST.get(f"reply-{t.theme.id}", "") for t in returned}
+    # The returned themes the page showed, as it posted them back: one returned since is not submitted unseen.
+    shown = set(request.POST.getlist("returned"))
     for progress in returned:
         reply_field = forms.CharField(  # its length, and no NUL characters, which PostgreSQL cannot store
             required=False,
@@ -101,7 +107,19 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             error_list.append((f"#reply-{progress.theme.id}", error.messages[0]))
     if request.method == "POST" and form.is_valid() and not error_list:
         try:
-            assessment_submit(assessment=assessment, user=request.user, replies=replies)
+            assessment_submit(
+                assessment=assessment,
+                user=request.user,
+                replies={theme_id: text for theme_id, text in replies.items() if str(theme_id) in shown},
+            )
+        except ReturnedThemesUnseen as unseen:
+            error_list += [
+                (
+                    f"#reply-{theme.id}",
+                    f"The lead has just returned {theme.title}: read their comment, then submit again",
+                )
+                for theme in unseen.themes
+            ]
         except AssessmentLocked:
             messages.info(request, "This assessment has already been submitted.")
             return redirect("assessment_task_list", pk=assessment.pk)

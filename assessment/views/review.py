@@ -17,9 +17,10 @@ from assessment.services.reviews import (
     UnreviewedThemes,
     assessment_reopen,
     assessment_sign_off,
-    review_is_open,
     theme_accept,
     theme_return,
+    themes_can_be_accepted,
+    themes_can_be_returned,
     themes_not_accepted,
 )
 from assessment.views import AuthenticatedHttpRequest, assessment_for_request
@@ -97,7 +98,8 @@ def assessment_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         {
             "assessment": assessment,
             "structure": structure,
-            "review_open": review_is_open(assessment=assessment, structure=structure),
+            "can_return": themes_can_be_returned(assessment=assessment, structure=structure),
+            "can_accept": themes_can_be_accepted(assessment=assessment),
             "rows": [
                 (progress, structure.reviews.get(progress.theme.id), threads.get(progress.theme.id))
                 for threads in [selectors.review_threads(structure=structure)]

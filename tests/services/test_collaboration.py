@@ -21,7 +21,13 @@ from assessment.models import (
     User,
 )
 from assessment.selectors import assessment_structure, review_threads
-from assessment.services.assessments import AnswerChange, AssessmentLocked, answers_save, assessment_submit
+from assessment.services.assessments import (
+    AnswerChange,
+    AssessmentLocked,
+    ReturnedThemesUnseen,
+    answers_save,
+    assessment_submit,
+)
 from assessment.services.collaboration import evidence_item_add, theme_assign
 from assessment.services.cycles import action_create, assessment_start_next_cycle
 from assessment.services.reviews import (
@@ -29,9 +35,10 @@ from assessment.services.reviews import (
     UnreviewedThemes,
     assessment_reopen,
     assessment_sign_off,
-    review_is_open,
     theme_accept,
     theme_return,
+    themes_can_be_returned,
+    themes_not_accepted,
 )
 from assessment.services.teams import (
     invitation_accept,
@@ -209,32 +216,87 @@ class TestReviewAndSignOff:
         ]
         assert [(c.question.key, c.changes) for c in thread.changed] == [("devices", ["level 3 → level 4"])]
 
-    def test_a_lead_can_return_and_accept_more_themes_while_the_first_returned_is_being_changed(
+    def test_a_lead_can_return_more_themes_while_the_first_is_being_changed_and_accepts_once_resubmitted(
         self, assessment, bank, council
     ):
-        # Returning one theme reopened the assessment and refused every other return or acceptance until the
-        # officer resubmitted: a lead with three themes to send back needed three rounds.
+        # Returning one theme reopened the assessment and refused every other return until the officer
+        # resubmitted: a lead with three themes to send back needed three rounds.
         submit_all(assessment, bank, council.officer)
         theme_return(assessment=assessment, theme=bank.themes[0], lead=council.lead, comment="Add the device policy")
-        assert review_is_open(assessment=assessment)
+        assessment.refresh_from_db()
+        assert assessment.status == Assessment.Status.DRAFT and themes_can_be_returned(assessment=assessment)
         theme_return(assessment=assessment, theme=bank.themes[1], lead=council.lead, comment="Backups untested?")
-        theme_accept(assessment=assessment, theme=bank.themes[1], lead=council.lead)  # on second thoughts
-        assert dict(ThemeReview.objects.values_list("theme__key", "status")) == {
-            "hybrid-working": "returned", "cyber-security": "accepted"
+        # Accepting waits for the resubmission: answers can still change, and accepting the last returned theme
+        # would leave a draft that nobody is asked to resubmit.
+        with pytest.raises(AssessmentStateError):
+            theme_accept(assessment=assessment, theme=bank.themes[1], lead=council.lead)
+        assert set(ThemeReview.objects.values_list("theme__key", "status")) == {
+            ("hybrid-working", "returned"), ("cyber-security", "returned")
         }  # fmt: skip
-        # Once resubmitted, the returned theme is back for review; a draft nobody returned is not reviewable.
-        assert review_is_open(assessment=assessment_submit(assessment=assessment, user=council.officer, replies={}))
-        assert not review_is_open(
-            assessment=AssessmentFactory(
-                organisation=assessment.organisation, bank_version=bank.version, period="2024/25"
-            )
-        )
+        replies = {theme.id: "" for theme in bank.themes}
+        assessment_submit(assessment=assessment, user=council.officer, replies=replies)
+        assessment.refresh_from_db()
+        assert not ThemeReview.objects.exists()  # both back for review
+        theme_accept(assessment=assessment, theme=bank.themes[1], lead=council.lead)
+        earlier = AssessmentFactory(organisation=assessment.organisation, bank_version=bank.version, period="2024/25")
+        assert not themes_can_be_returned(assessment=earlier)  # a draft nobody returned is not under review
+
+    def test_an_accepted_theme_changed_while_another_was_returned_is_back_for_review(self, assessment, bank, council):
+        # While the assessment was back with the officers for one theme, they changed a theme the lead had
+        # already accepted; it stayed accepted and was signed off without the lead seeing the change.
+        submit_all(assessment, bank, council.officer)
+        hybrid, cyber = bank.themes
+        theme_accept(assessment=assessment, theme=hybrid, lead=council.lead)
+        theme_accept(assessment=assessment, theme=cyber, lead=council.lead)
+        theme_return(assessment=assessment, theme=cyber, lead=council.lead, comment="Backups untested?")
+        answer = Answer.objects.get(assessment=assessment, question=bank.questions[0])  # in hybrid working
+        change = AnswerChange(bank.questions[0], 1, False, "", expected_version=answer.version)
+        answers_save(assessment=assessment, user=council.officer, changes=[change])
+        assessment_submit(assessment=assessment, user=council.officer, replies={cyber.id: "Tested"})
+        assert [t.key for t in themes_not_accepted(assessment=assessment)] == ["hybrid-working", "cyber-security"]
+
+    def test_an_accepted_theme_nobody_changed_stays_accepted_after_another_is_resubmitted(
+        self, assessment, bank, council
+    ):
+        submit_all(assessment, bank, council.officer)
+        hybrid, cyber = bank.themes
+        theme_accept(assessment=assessment, theme=hybrid, lead=council.lead)
+        theme_return(assessment=assessment, theme=cyber, lead=council.lead, comment="Backups untested?")
+        assessment_submit(assessment=assessment, user=council.officer, replies={cyber.id: ""})
+        assert [t.key for t in themes_not_accepted(assessment=assessment)] == ["cyber-security"]
+
+    def test_a_theme_returned_after_the_officer_opened_the_page_is_not_submitted_unseen(
+        self, assessment, bank, council
+    ):
+        submit_all(assessment, bank, council.officer)
+        hybrid, cyber = bank.themes
+        theme_return(assessment=assessment, theme=hybrid, lead=council.lead, comment="Device policy?")
+        shown = {hybrid.id: "Added"}  # the officer opens the check page; then the lead returns cyber security
+        theme_return(assessment=assessment, theme=cyber, lead=council.lead, comment="Backups untested?")
+        with pytest.raises(ReturnedThemesUnseen) as unseen:
+            assessment_submit(assessment=assessment, user=council.officer, replies=shown)
+        assert unseen.value.themes == [cyber]
+        assessment.refresh_from_db()
+        assert assessment.status == Assessment.Status.DRAFT and ThemeReview.objects.count() == 2
+
+    def test_changes_between_two_returns_of_a_theme_are_still_shown(self, assessment, bank, council):
+        # Returning a theme again moved "changed since it was returned" to the second return, hiding what the
+        # officer had changed after the first.
+        submit_all(assessment, bank, council.officer)
+        hybrid = bank.themes[0]
+        theme_return(assessment=assessment, theme=hybrid, lead=council.lead, comment="Device policy?")
+        answer = Answer.objects.get(assessment=assessment, question=bank.questions[0])
+        change = AnswerChange(bank.questions[0], 2, False, "", expected_version=answer.version)
+        answers_save(assessment=assessment, user=council.officer, changes=[change])
+        theme_return(assessment=assessment, theme=hybrid, lead=council.lead, comment="And the laptop count")
+        thread = review_threads(structure=assessment_structure(assessment=assessment))[hybrid.id]
+        assert [(c.question.key, c.changes) for c in thread.changed] == [("devices", ["level 3 → level 2"])]
 
     def test_answers_written_without_history_are_not_changed_since_the_return_until_saved(
         self, assessment, bank, council
     ):
-        # Answers carried forward from last year are copied in bulk, which writes no history: the lead's review
-        # said every one of them had changed ("not answered → level 3") the moment the theme was returned.
+        # Answers written in bulk (the demo data) have no history: the lead's review said every one of them had
+        # changed ("not answered → level 3") the moment the theme was returned.
         Answer.objects.bulk_create(
             Answer(assessment=assessment, question=q, level=3, evidence="Carried", answered_at=timezone.now())
             for q in bank.questions

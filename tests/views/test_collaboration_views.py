@@ -172,7 +172,10 @@ def test_the_lead_returns_then_signs_off_from_the_review_page(client, assessment
     client.force_login(council.officer)
     task_list = client.get(reverse("assessment_task_list", kwargs={"pk": assessment.pk})).content.decode()
     assert "Returned by the lead: “Add evidence”" in task_list
-    client.post(reverse("assessment_check", kwargs={"pk": assessment.pk}), {"confirm": "on"})
+    # As the check page posts it: the returned themes it showed.
+    client.post(
+        reverse("assessment_check", kwargs={"pk": assessment.pk}), {"confirm": "on", "returned": [bank.themes[0].id]}
+    )
     client.force_login(council.lead)
     # Nobody has accepted a theme: signing off asks first, and says which themes were not reviewed.
     response = client.post(reverse("assessment_sign_off", kwargs={"pk": assessment.pk}))
@@ -271,7 +274,7 @@ def test_the_review_page_keeps_a_returned_themes_thread_and_what_changed(client,
     cyber = bank.themes[1]
     client.post(
         reverse("assessment_check", kwargs={"pk": assessment.pk}),
-        {"confirm": "on", f"reply-{cyber.id}": "Agreed: lowered to 2 until we test a restore"},
+        {"confirm": "on", "returned": [cyber.id], f"reply-{cyber.id}": "Agreed: lowered to 2 until we test a restore"},
     )
     answer.refresh_from_db()
     assert answer.level == 2
@@ -343,6 +346,29 @@ def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client,
     assert page.split("<title>")[1].startswith("Error:")
 
 
+def test_a_theme_returned_while_the_officer_is_on_the_check_page_is_shown_before_submitting(
+    client, assessment, bank, council
+):
+    # It was resubmitted with "no reply" and its return cleared: the officer never saw the lead's comment.
+    check = cyber_security_returned(client, assessment, bank, council, "Backups are not tested")
+    page = client.get(check).content.decode()
+    shown = re.findall(r'name="returned" value="(\d+)"', page)
+    client.force_login(council.lead)
+    client.post(reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "hybrid-working"}), {"comment": "?"})
+    client.force_login(council.officer)
+    response = client.post(check, {"confirm": "on", "returned": shown})
+    assert response.status_code == 400
+    assert (
+        "The lead has just returned Hybrid working: read their comment, then submit again" in response.content.decode()
+    )
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.DRAFT
+    shown = re.findall(r'name="returned" value="(\d+)"', response.content.decode())
+    assert client.post(check, {"confirm": "on", "returned": shown}).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+
+
 def test_the_officer_s_task_list_says_which_themes_came_back_and_what_to_do(client, assessment, bank, council):
     # It said only "Every question is answered and confirmed", with a red tag further down.
     cyber_security_returned(client, assessment, bank, council, "Backups are not tested")
@@ -362,7 +388,8 @@ def test_the_lead_goes_on_reviewing_after_returning_a_theme(client, assessment, 
     assert f'href="{review_url}"' in task_list
     review = client.get(review_url).content.decode()
     assert "You have returned 1 theme for changes" in review
-    assert 'Accept<span class="govuk-visually-hidden"> Hybrid working</span>' in review
+    assert 'Return<span class="govuk-visually-hidden"> Hybrid working</span> with a comment' in review
+    assert "Accept<span" not in review  # accepting waits for the resubmission
     client.post(reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "hybrid-working"}), {"comment": "?"})
     assert "You have returned 2 themes for changes" in client.get(review_url).content.decode()
 
