@@ -240,8 +240,8 @@
   document.addEventListener('app:session-ending', flush);
 
   // True when the officer changed this answer before this script ran (on a slow connection the page can be
-  // used while its scripts are still arriving), or the browser put back what was on the page before: either
-  // way the page no longer shows what the server holds, and no change event will come for it.
+  // used while its scripts are still arriving): no change event will come for it. (The form has
+  // autocomplete="off", so a browser does not put back an earlier visit's values, and their old versions.)
   function changedBeforeScriptRan(block) {
     var prefix = 'q' + block.getAttribute('data-question') + '-';
     var levelChanged = Array.prototype.some.call(
