@@ -78,7 +78,7 @@ def test_invite_assign_answer_return_sign_off_with_trends_and_benchmarks(browser
     # Submitting straight away is refused: the carried-forward answers are not confirmed yet.
     officer.page.get_by_role("link", name="Back to all themes").click()
     expect(officer.page.get_by_text("still to confirm").first).to_be_visible()
-    officer.page.get_by_role("link", name="Check your answers and submit").click()
+    officer.page.get_by_role("link", name="Check your answers and submit", exact=True).click()
     officer.page.get_by_label("I confirm these answers are an honest account").check()
     officer.page.get_by_role("button", name="Submit assessment").click()
     summary = officer.page.get_by_role("alert")
@@ -130,7 +130,7 @@ def test_invite_assign_answer_return_sign_off_with_trends_and_benchmarks(browser
     theme.wait_until_saved()
     officer.page.goto(officer.base_url + "/")
     officer.page.get_by_role("link", name=re.compile(r"2026.27 assessment")).click()
-    officer.page.get_by_role("link", name="Check your answers and submit").click()
+    officer.page.get_by_role("link", name="Check your answers and submit", exact=True).click()
     officer.page.get_by_label("Your reply to the lead about Cyber security").fill("Plan added; backups lowered to 2.")
     officer.page.get_by_label("I confirm these answers are an honest account").check()
     officer.page.get_by_role("button", name="Submit assessment").click()
