@@ -112,4 +112,7 @@ def evidence_item_remove(*, item: EvidenceItem, user: User) -> None:
     if not assessment.is_editable:
         raise AssessmentLocked()
     item.delete()
-    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+    now = timezone.now()
+    # The answer counts as changed: a theme the lead accepted before this goes back for review on resubmission.
+    Answer.objects.filter(pk=item.answer_id).update(updated_at=now)
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=now)

@@ -28,7 +28,7 @@ from assessment.services.assessments import (
     answers_save,
     assessment_submit,
 )
-from assessment.services.collaboration import evidence_item_add, theme_assign
+from assessment.services.collaboration import evidence_item_add, evidence_item_remove, theme_assign
 from assessment.services.cycles import action_create, assessment_start_next_cycle
 from assessment.services.reviews import (
     AssessmentStateError,
@@ -253,6 +253,18 @@ class TestReviewAndSignOff:
         change = AnswerChange(bank.questions[0], 1, False, "", expected_version=answer.version)
         answers_save(assessment=assessment, user=council.officer, changes=[change])
         assessment_submit(assessment=assessment, user=council.officer, replies={cyber.id: "Tested"})
+        assert [t.key for t in themes_not_accepted(assessment=assessment)] == ["hybrid-working", "cyber-security"]
+
+    def test_an_accepted_theme_whose_evidence_item_was_removed_meanwhile_is_back_for_review(
+        self, assessment, bank, council
+    ):
+        submit_all(assessment, bank, council.officer)
+        hybrid, cyber = bank.themes
+        item = EvidenceItemFactory(answer=Answer.objects.get(assessment=assessment, question=bank.questions[0]))
+        theme_accept(assessment=assessment, theme=hybrid, lead=council.lead)
+        theme_return(assessment=assessment, theme=cyber, lead=council.lead, comment="Backups untested?")
+        evidence_item_remove(item=item, user=council.officer)
+        assessment_submit(assessment=assessment, user=council.officer, replies={cyber.id: ""})
         assert [t.key for t in themes_not_accepted(assessment=assessment)] == ["hybrid-working", "cyber-security"]
 
     def test_an_accepted_theme_nobody_changed_stays_accepted_after_another_is_resubmitted(
