@@ -86,6 +86,7 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     returned = structure.themes_returned
     form = SubmitAssessmentForm(request.POST if request.method == "POST" else None)
     error_list: list[tuple[str, str]] = []
+    reply_errors: dict[int, str] = {}  # by theme id, shown beside each reply as well as in the summary
     # Replies to the lead about returned themes, kept as typed when the page is shown again with an error.
     replies = {t.theme.id: request.POST.get(f"reply-{t.theme.id}", "") for t in returned}
     # The returned themes the page showed, as it posted them back: one returned since is not submitted unseen.
@@ -104,7 +105,8 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         try:
             reply_field.clean(replies[progress.theme.id])
         except ValidationError as error:
-            error_list.append((f"#reply-{progress.theme.id}", error.messages[0]))
+            reply_errors[progress.theme.id] = error.messages[0]
+    error_list += [(f"#reply-{theme_id}", message) for theme_id, message in reply_errors.items()]
     if request.method == "POST" and form.is_valid() and not error_list:
         try:
             assessment_submit(
@@ -113,13 +115,11 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 replies={theme_id: text for theme_id, text in replies.items() if str(theme_id) in shown},
             )
         except ReturnedThemesUnseen as unseen:
-            error_list += [
-                (
-                    f"#reply-{theme.id}",
-                    f"The lead has just returned {theme.title}: read their comment, then submit again",
+            for theme in unseen.themes:
+                reply_errors[theme.id] = (
+                    f"The lead has just returned {theme.title}: read their comment, then submit again"
                 )
-                for theme in unseen.themes
-            ]
+                error_list.append((f"#reply-{theme.id}", reply_errors[theme.id]))
         except AssessmentLocked:
             messages.info(request, "This assessment has already been submitted.")
             return redirect("assessment_task_list", pk=assessment.pk)
@@ -151,6 +151,7 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "error_list": error_list,
             "returned": returned,
             "replies": replies,
+            "reply_errors": reply_errors,
         },
         status=400 if error_list else 200,
     )

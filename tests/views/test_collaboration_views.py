@@ -358,9 +358,11 @@ def test_a_theme_returned_while_the_officer_is_on_the_check_page_is_shown_before
     client.force_login(council.officer)
     response = client.post(check, {"confirm": "on", "returned": shown})
     assert response.status_code == 400
-    assert (
-        "The lead has just returned Hybrid working: read their comment, then submit again" in response.content.decode()
-    )
+    message = "The lead has just returned Hybrid working: read their comment, then submit again"
+    error_id = f"reply-{bank.themes[0].id}-error"
+    page = response.content.decode()
+    # In the summary, and beside the reply box, which names it for screen readers.
+    assert page.count(message) == 2 and f'id="{error_id}"' in page and f'-hint {error_id}"' in page
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.DRAFT
     shown = re.findall(r'name="returned" value="(\d+)"', response.content.decode())
