@@ -469,8 +469,8 @@ def review_threads(*, structure: AssessmentStructure) -> dict[int, ReviewThread]
             then = before.get(question.id, (None, False, ""))
             changes = []
             if question.id not in before and answer is not None and answer.created_at <= returned:
-                # Written without history (answers carried forward are copied in bulk): as it stood at the return
-                # unless saved since, and then what it was before is not known.
+                # Written without history (in bulk: demo data, or an import straight into the database): as it
+                # stood at the return unless saved since, and then what it was before is not known.
                 if answer.updated_at > returned:
                     changes.append(f"saved since it was returned, now {_level_text(*now[:2])}")
             else:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors
 from assessment.forms import AutosaveForm, EvidenceItemForm, ThemeAnswersForm, form_add_service_errors
-from assessment.models import Answer, EvidenceItem, MaturityLevel, ThemeReview, level_encode
+from assessment.models import Answer, EvidenceItem, MaturityLevel, level_encode
 from assessment.services.assessments import AnswerChange, AnswerConflict, AssessmentLocked, answers_save
 from assessment.services.collaboration import evidence_item_add, evidence_item_remove
 from assessment.services.permissions import allowed_on_page
@@ -161,13 +161,9 @@ def _after_save(request, assessment, structure, progress, action: str) -> HttpRe
     if action == LATER:
         messages.success(request, f"Your answers to “{progress.theme.title}” have been saved.")
         return redirect("assessment_task_list", pk=assessment.pk)
-    review = structure.reviews.get(progress.theme.id)
-    # Mending a theme the lead returned: on to the next one they returned, not through the themes they accepted.
-    among = (
-        selectors.returned_theme_ids(assessment=assessment)
-        if review and review.status == ThemeReview.Status.RETURNED
-        else None
-    )
+    # Mending a theme the lead returned (the theme page's structure holds this theme's review only): on to the
+    # next one they returned, not through the themes they accepted.
+    among = selectors.returned_theme_ids(assessment=assessment) if structure.themes_returned else None
     next_theme = structure.next_theme_after(progress.theme.key, among=among)
     if next_theme is None:
         return redirect("assessment_check", pk=assessment.pk)

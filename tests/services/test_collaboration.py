@@ -241,41 +241,32 @@ class TestReviewAndSignOff:
         earlier = AssessmentFactory(organisation=assessment.organisation, bank_version=bank.version, period="2024/25")
         assert not themes_can_be_returned(assessment=earlier)  # a draft nobody returned is not under review
 
-    def test_an_accepted_theme_changed_while_another_was_returned_is_back_for_review(self, assessment, bank, council):
+    @pytest.mark.parametrize(
+        ("meanwhile", "not_accepted"),
+        [
+            ("nothing", ["cyber-security"]),
+            ("an answer changed", ["hybrid-working", "cyber-security"]),
+            ("an evidence item removed", ["hybrid-working", "cyber-security"]),
+        ],
+    )
+    def test_an_accepted_theme_changed_while_another_was_returned_is_back_for_review(
+        self, assessment, bank, council, meanwhile, not_accepted
+    ):
         # While the assessment was back with the officers for one theme, they changed a theme the lead had
         # already accepted; it stayed accepted and was signed off without the lead seeing the change.
         submit_all(assessment, bank, council.officer)
         hybrid, cyber = bank.themes
-        theme_accept(assessment=assessment, theme=hybrid, lead=council.lead)
-        theme_accept(assessment=assessment, theme=cyber, lead=council.lead)
-        theme_return(assessment=assessment, theme=cyber, lead=council.lead, comment="Backups untested?")
         answer = Answer.objects.get(assessment=assessment, question=bank.questions[0])  # in hybrid working
-        change = AnswerChange(bank.questions[0], 1, False, "", expected_version=answer.version)
-        answers_save(assessment=assessment, user=council.officer, changes=[change])
-        assessment_submit(assessment=assessment, user=council.officer, replies={cyber.id: "Tested"})
-        assert [t.key for t in themes_not_accepted(assessment=assessment)] == ["hybrid-working", "cyber-security"]
-
-    def test_an_accepted_theme_whose_evidence_item_was_removed_meanwhile_is_back_for_review(
-        self, assessment, bank, council
-    ):
-        submit_all(assessment, bank, council.officer)
-        hybrid, cyber = bank.themes
-        item = EvidenceItemFactory(answer=Answer.objects.get(assessment=assessment, question=bank.questions[0]))
+        item = EvidenceItemFactory(answer=answer)
         theme_accept(assessment=assessment, theme=hybrid, lead=council.lead)
         theme_return(assessment=assessment, theme=cyber, lead=council.lead, comment="Backups untested?")
-        evidence_item_remove(item=item, user=council.officer)
+        if meanwhile == "an answer changed":
+            change = AnswerChange(bank.questions[0], 1, False, "", expected_version=answer.version)
+            answers_save(assessment=assessment, user=council.officer, changes=[change])
+        elif meanwhile == "an evidence item removed":
+            evidence_item_remove(item=item, user=council.officer)
         assessment_submit(assessment=assessment, user=council.officer, replies={cyber.id: ""})
-        assert [t.key for t in themes_not_accepted(assessment=assessment)] == ["hybrid-working", "cyber-security"]
-
-    def test_an_accepted_theme_nobody_changed_stays_accepted_after_another_is_resubmitted(
-        self, assessment, bank, council
-    ):
-        submit_all(assessment, bank, council.officer)
-        hybrid, cyber = bank.themes
-        theme_accept(assessment=assessment, theme=hybrid, lead=council.lead)
-        theme_return(assessment=assessment, theme=cyber, lead=council.lead, comment="Backups untested?")
-        assessment_submit(assessment=assessment, user=council.officer, replies={cyber.id: ""})
-        assert [t.key for t in themes_not_accepted(assessment=assessment)] == ["cyber-security"]
+        assert [t.key for t in themes_not_accepted(assessment=assessment)] == not_accepted
 
     def test_a_theme_returned_after_the_officer_opened_the_page_is_not_submitted_unseen(
         self, assessment, bank, council

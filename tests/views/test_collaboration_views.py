@@ -319,20 +319,23 @@ def test_a_due_date_without_anyone_assigned_is_refused_not_dropped(client, asses
     assert "Hybrid working: Choose who to assign it to, or clear its due date" in response.content.decode()
 
 
-def cyber_security_returned(client, assessment, bank, council, comment: str) -> str:
-    """Every question answered and submitted, and cyber security returned by the lead with `comment`. Leaves the
-    officer signed in; returns the check-and-submit page's URL, where the officer replies."""
+def themes_returned(client, assessment, bank, council, theme_keys: list[str], comment: str) -> str:
+    """Every question answered and submitted, and each of `theme_keys` returned by the lead with `comment`. Leaves
+    the officer signed in; returns the check-and-submit page's URL, where the officer replies."""
     for question in bank.questions:
         AnswerFactory(assessment=assessment, question=question, level=3)
     client.force_login(council.officer)
     check = reverse("assessment_check", kwargs={"pk": assessment.pk})
     client.post(check, {"confirm": "on"})
     client.force_login(council.lead)
-    client.post(
-        reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": "cyber-security"}), {"comment": comment}
-    )
+    for key in theme_keys:
+        client.post(reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": key}), {"comment": comment})
     client.force_login(council.officer)
     return check
+
+
+def cyber_security_returned(client, assessment, bank, council, comment: str) -> str:
+    return themes_returned(client, assessment, bank, council, ["cyber-security"], comment)
 
 
 def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client, assessment, bank, council):
@@ -406,15 +409,7 @@ def test_the_lead_goes_on_reviewing_after_returning_a_theme(client, assessment, 
 def test_save_and_continue_on_a_returned_theme_goes_to_the_next_returned_theme_then_the_check_page(
     client, assessment, bank, council, returned, goes_to
 ):
-    for question in bank.questions:
-        AnswerFactory(assessment=assessment, question=question, level=3)
-    client.force_login(council.officer)
-    check = reverse("assessment_check", kwargs={"pk": assessment.pk})
-    client.post(check, {"confirm": "on"})
-    client.force_login(council.lead)
-    for key in returned:
-        client.post(reverse("theme_return", kwargs={"pk": assessment.pk, "theme_key": key}), {"comment": "Evidence?"})
-    client.force_login(council.officer)
+    check = themes_returned(client, assessment, bank, council, returned, "Evidence?")
     response = client.post(
         reverse("theme_answer", kwargs={"pk": assessment.pk, "theme_key": "hybrid-working"}), {"action": "continue"}
     )
