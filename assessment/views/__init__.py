@@ -21,8 +21,9 @@ def assessment_for_request(request: HttpRequest, pk: int) -> Assessment:
 
 
 def safe_next_url(request: HttpRequest, url: str) -> str:
-    """Where to go after signing in: the page asked for if it is on this site, otherwise the dashboard."""
-    if url and url_has_allowed_host_and_scheme(
+    """Where to go after signing in: the page asked for if it is on this site, otherwise the dashboard. Only a
+    path counts: `redirect()` would take a bare word such as "logout" for the name of a page."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url

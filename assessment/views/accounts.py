@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
@@ -43,7 +43,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
     """The admin site signs people in through the service's own sign-in page, with the same limits."""
-    return redirect(f"{reverse('login')}?next={request.GET.get('next', reverse('admin:index'))}")
+    return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("login"))
 
 
 @login_required

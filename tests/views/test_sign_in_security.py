@@ -54,6 +54,12 @@ def test_the_admin_site_signs_in_through_the_same_door(client):
     assert response.url == f"{reverse('login')}?next=/admin/"
 
 
+def test_the_admin_sign_in_passes_on_its_next_address_as_one_value(client):
+    response = client.get("/admin/login/", {"next": "/admin/?a=1&next=https://evil.example/"})
+
+    assert response.url == f"{reverse('login')}?next=/admin/%3Fa%3D1%26next%3Dhttps%3A//evil.example/"
+
+
 def test_password_reset_requests_are_limited_per_email_address(client, settings, council):
     settings.PASSWORD_RESET_RATE_PER_EMAIL = "3/h"
     for _ in range(3):

@@ -142,6 +142,14 @@ def test_a_next_address_on_another_site_is_ignored(client, sso):
     assert response["Location"] == reverse("dashboard")
 
 
+@pytest.mark.parametrize("next_url", ["dashboard", "logout", "admin_sign_in", "\U0001f600"])
+def test_a_next_value_that_is_not_an_address_is_ignored(client, sso, next_url):
+    """A bare word is not taken as the name of a page (a redirect there would sign out, or fail as a 500)."""
+    response = sign_in_with_council_account(client, "new.officer@exampleshire.gov.uk", next_url)
+
+    assert response["Location"] == reverse("dashboard")
+
+
 def test_the_councils_own_provider_stands_in_for_the_services_second_factor(client, sso, council):
     council.organisation.requires_two_factor = True
     council.organisation.save()

@@ -79,6 +79,18 @@ def test_after_the_password_someone_with_an_app_enters_its_code_and_goes_on_to_t
     assert client.get(reverse("dashboard")).status_code == 200
 
 
+@pytest.mark.parametrize("next_url", ["foo", "logout"])
+def test_the_code_page_goes_to_the_dashboard_when_next_is_not_an_address(client, council, next_url):
+    officer = council.officer
+    device = authenticator_for(officer)
+    sign_in_with_password(client, officer)
+
+    accepted = client.post(reverse("two_factor_verify"), {"code": code_now(device), "next": next_url})
+    again = client.get(reverse("two_factor_verify"), {"next": next_url})  # already past the code
+
+    assert accepted.url == reverse("dashboard") and again.url == reverse("dashboard")
+
+
 def test_a_code_cannot_be_used_twice(client, council):
     officer = council.officer
     device = authenticator_for(officer)
