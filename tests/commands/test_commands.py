@@ -41,6 +41,25 @@ def test_load_question_bank_and_seed_demo_are_idempotent(settings, capsys):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("seeded_before_as_staff", [False, True])
+def test_the_demo_councils_administrator_signs_in_as_a_council_member_not_a_platform_administrator(
+    client, settings, seeded_before_as_staff
+):
+    settings.DEBUG = True
+    call_command("load_question_bank", verbosity=0)
+    if seeded_before_as_staff:
+        User.objects.create_superuser(email="admin@exampleshire.example", password=DEMO_PASSWORD)
+    call_command("seed_demo")
+
+    response = client.post("/accounts/sign-in/", {"username": "admin@exampleshire.example", "password": DEMO_PASSWORD})
+
+    council_admin = User.objects.get(email="admin@exampleshire.example")
+    assert not council_admin.is_staff and not council_admin.is_superuser
+    assert response.url == "/"  # straight in: no two-factor set-up, which platform administrators must do
+    assert client.get("/admin/").status_code == 302  # the admin site sends them to sign in as staff
+
+
+@pytest.mark.django_db
 def test_seed_demo_refuses_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only runs with DEBUG=true"):
