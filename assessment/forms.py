@@ -161,6 +161,17 @@ class StartAssessmentForm(forms.Form):
         )
 
 
+class MultiLineTextField(forms.CharField):
+    """Text typed in a text area. A browser sends each line break as CR LF, two characters, but shows and counts
+    it as one, as the page's character count does: it is kept as one, and so counted against the limit."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n") if text else text
+
+
 LEVEL_CHOICES_SENT = frozenset({*(str(level.value) for level in MaturityLevel), NOT_APPLICABLE})
 
 
@@ -247,11 +258,10 @@ class ThemeAnswersForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": f"Question {number}: select one of the levels shown"},
             )
-            self.fields[f"q{question.id}-evidence"] = forms.CharField(
+            self.fields[f"q{question.id}-evidence"] = MultiLineTextField(
                 required=False,
                 max_length=EVIDENCE_MAX_LENGTH,
                 strip=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
                 error_messages={
                     "max_length": f"Question {number}: notes must be {EVIDENCE_MAX_LENGTH:,} characters or fewer"
                 },
@@ -300,7 +310,7 @@ class ThemeAnswersForm(forms.Form):
         changes = []
         for question in self.questions:
             level_value = self.cleaned_data.get(f"q{question.id}-level") or ""
-            evidence = (self.cleaned_data.get(f"q{question.id}-evidence") or "").replace("\r\n", "\n")
+            evidence = self.cleaned_data.get(f"q{question.id}-evidence") or ""
             version = self.cleaned_data.get(f"q{question.id}-version")
             if not level_value and not evidence.strip() and question.id not in self.answers:
                 continue
@@ -322,7 +332,7 @@ class AutosaveForm(forms.Form):
 
     question = forms.IntegerField()
     level = forms.CharField(required=False, max_length=2)
-    evidence = forms.CharField(
+    evidence = MultiLineTextField(
         required=False,
         max_length=EVIDENCE_MAX_LENGTH,
         strip=False,
@@ -485,7 +495,7 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ReturnThemeForm(forms.Form):
-    comment = forms.CharField(
+    comment = MultiLineTextField(
         label="What needs to change?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
@@ -498,7 +508,7 @@ class ReturnThemeForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineTextField(
         label="Why does this assessment need to be reopened?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
@@ -569,7 +579,7 @@ class NextCycleForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    text = forms.CharField(
+    text = MultiLineTextField(
         label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action"}
     )
     owner = forms.CharField(

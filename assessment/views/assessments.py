@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessment import selectors
-from assessment.forms import StartAssessmentForm, SubmitAssessmentForm, form_add_service_errors
+from assessment.forms import MultiLineTextField, StartAssessmentForm, SubmitAssessmentForm, form_add_service_errors
 from assessment.services.assessments import (
     AssessmentIncomplete,
     AssessmentLocked,
@@ -92,7 +91,7 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     # The returned themes the page showed, as it posted them back: one returned since is not submitted unseen.
     shown = set(request.POST.getlist("returned"))
     for progress in returned:
-        reply_field = forms.CharField(  # its length, and no NUL characters, which PostgreSQL cannot store
+        reply_field = MultiLineTextField(  # its length, and no NUL characters, which PostgreSQL cannot store
             required=False,
             max_length=REPLY_MAX_LENGTH,
             error_messages={
@@ -103,7 +102,7 @@ def assessment_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             },
         )
         try:
-            reply_field.clean(replies[progress.theme.id])
+            replies[progress.theme.id] = reply_field.clean(replies[progress.theme.id])
         except ValidationError as error:
             reply_errors[progress.theme.id] = error.messages[0]
     error_list += [(f"#reply-{theme_id}", message) for theme_id, message in reply_errors.items()]

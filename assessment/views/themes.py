@@ -206,7 +206,7 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
         question=question,
         level=level,
         not_applicable=not_applicable,
-        evidence=form.cleaned_data["evidence"].replace("\r\n", "\n"),
+        evidence=form.cleaned_data["evidence"],
         expected_version=form.cleaned_data["version"],
     )
     try:

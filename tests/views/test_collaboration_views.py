@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assessment.models import Assessment, Membership, ThemeAssignment
+from assessment.models import Assessment, AssessmentEvent, Membership, ThemeAssignment, ThemeReview
 from assessment.services.benchmarks import score_records_store
 from tests.factories import AnswerFactory, AssessmentFactory, MembershipFactory, OrganisationFactory
 from tests.services.test_benchmarks import scores
@@ -347,6 +347,21 @@ def test_a_reply_to_the_lead_is_kept_when_the_submit_page_shows_an_error(client,
     page = response.content.decode()
     assert ">Lowered to 2 until we test a restore</textarea>" in page
     assert page.split("<title>")[1].startswith("Error:")
+
+
+def test_a_comment_and_a_reply_at_their_limit_with_line_breaks_are_accepted(client, assessment, bank, council):
+    """Browsers send a text area's line breaks as CR LF but count them as one character, as the page does."""
+    at_the_limit = ("x" * 99 + "\r\n") * 20  # 2,000 characters once each line break is one
+    check = cyber_security_returned(client, assessment, bank, council, at_the_limit)
+    cyber = bank.themes[1]
+    review = ThemeReview.objects.get(assessment=assessment, theme=cyber)
+    assert review.status == ThemeReview.Status.RETURNED and review.comment == at_the_limit.replace("\r\n", "\n").strip()
+
+    response = client.post(check, {"confirm": "on", "returned": str(cyber.id), f"reply-{cyber.id}": at_the_limit})
+
+    assert response.status_code == 302
+    reply = AssessmentEvent.objects.get(assessment=assessment, kind=AssessmentEvent.Kind.THEME_RESUBMITTED)
+    assert reply.note == at_the_limit.replace("\r\n", "\n").strip()
 
 
 def test_a_theme_returned_while_the_officer_is_on_the_check_page_is_shown_before_submitting(

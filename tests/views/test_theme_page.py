@@ -41,6 +41,38 @@ def item(question, **values) -> dict:
     return {f"{prefix}-{name}": value for name, value in (defaults | values).items()}
 
 
+def with_line_breaks_as_sent(length: int) -> str:
+    """Text of `length` characters in lines of 100, as a browser sends it from a text area: each line break as CR
+    LF, two characters, though the browser and the page's character count show and count it as one."""
+    return ("x" * 99 + "\r\n") * (length // 100)
+
+
+def test_notes_at_the_limit_with_line_breaks_are_saved_with_or_without_javascript(officer_client, assessment, bank):
+    devices, connectivity = bank.questions[:2]
+    notes = with_line_breaks_as_sent(5000)
+    fields = page_fields(assessment, [devices], devices="3") | {f"q{devices.id}-evidence": notes, "action": "later"}
+
+    saved_by_form = officer_client.post(theme_url(assessment, bank.themes[0]), fields)
+    autosaved = officer_client.post(
+        reverse("answer_autosave", kwargs={"pk": assessment.pk}),
+        {"question": connectivity.id, "level": "2", "evidence": notes},
+    )
+
+    assert saved_by_form.status_code == 302 and autosaved.status_code == 200
+    for question in (devices, connectivity):
+        stored = Answer.objects.get(assessment=assessment, question=question).evidence
+        assert stored == notes.replace("\r\n", "\n") and len(stored) == 5000
+
+
+def test_notes_over_the_limit_are_refused_counting_each_line_break_as_one(officer_client, assessment, bank):
+    devices = bank.questions[0]
+    notes = with_line_breaks_as_sent(5000) + "x"
+    response = officer_client.post(
+        reverse("answer_autosave", kwargs={"pk": assessment.pk}), {"question": devices.id, "evidence": notes}
+    )
+    assert response.status_code == 400 and "5,000 characters or fewer" in response.json()["errors"][0]
+
+
 def test_an_evidence_item_is_added_on_the_theme_page_and_typed_answers_are_kept(officer_client, assessment, bank):
     devices, connectivity = bank.questions[:2]
     url = theme_url(assessment, bank.themes[0])
