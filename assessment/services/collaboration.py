@@ -13,6 +13,7 @@ from assessment.services.assessments import AnswerChange, AssessmentLocked, answ
 from assessment.services.permissions import Can, require
 
 EVIDENCE_LINK_MAX_LENGTH = EvidenceItem._meta.get_field("link").max_length or 1000
+ASSIGNEE_NOT_A_MEMBER = "Choose someone from your council"
 
 
 @transaction.atomic
@@ -29,7 +30,7 @@ def theme_assign(
         ThemeAssignment.objects.filter(assessment=assessment, theme=theme).delete()
         return None
     if not Membership.objects.filter(user=assignee, organisation=assessment.organisation).exists():
-        raise ValidationError({"assignee": "Choose someone from your council"})
+        raise ValidationError({"assignee": ASSIGNEE_NOT_A_MEMBER})
     if due_date is not None and due_date < timezone.localdate():
         raise ValidationError({"due_date": "The due date must be today or in the future"})
     assignment, _ = ThemeAssignment.objects.update_or_create(

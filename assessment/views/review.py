@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessment import selectors
 from assessment.forms import GovukDateField, ReopenForm, ReturnThemeForm
 from assessment.models import Question
-from assessment.services.collaboration import ThemeAssignmentChange, theme_assignments_set
+from assessment.services.collaboration import ASSIGNEE_NOT_A_MEMBER, ThemeAssignmentChange, theme_assignments_set
 from assessment.services.permissions import Can, require_on_page
 from assessment.services.reviews import (
     AssessmentStateError,
@@ -41,7 +41,8 @@ def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     assessment = _assessment_for(request, pk, Can.ASSIGN_THEMES)
     structure = selectors.assessment_structure(assessment=assessment)
     members = list(selectors.council_members(organisation=assessment.organisation))
-    error_by_theme: dict[int, str] = {}
+    error_by_theme: dict[int, str] = {}  # shown beside the due date
+    assignee_errors: dict[int, str] = {}  # shown beside the choice of person
     typed: dict[int, list[str]] = {}  # what was sent, shown again as sent when anything is refused
     chosen: dict[int, str] = {}
     if request.method == "POST":
@@ -51,13 +52,16 @@ def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             theme = progress.theme
             typed[theme.id] = [request.POST.get(f"due-{theme.id}-{part}", "").strip() for part in DATE_PARTS]
             chosen[theme.id] = request.POST.get(f"assignee-{theme.id}", "")
+            if chosen[theme.id] and chosen[theme.id] not in people:  # not one of the choices the page offered
+                assignee_errors[theme.id] = f"{theme.title}: {ASSIGNEE_NOT_A_MEMBER}"
+                continue
             try:
                 due = GovukDateField(what=f"the due date for {theme.title}", required=False).clean(typed[theme.id])
             except ValidationError as error:
                 error_by_theme[theme.id] = error.messages[0]
                 continue
             changes.append(ThemeAssignmentChange(theme=theme, assignee=people.get(chosen[theme.id]), due_date=due))
-        if not error_by_theme:
+        if not error_by_theme and not assignee_errors:
             try:
                 theme_assignments_set(assessment=assessment, lead=request.user, changes=changes)
             except ValidationError as error:
@@ -76,9 +80,12 @@ def assessment_assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
         )
         parts = [("day", "Day", 2, day), ("month", "Month", 2, month), ("year", "Year", 4, year)]
         assignee_id = chosen.get(theme_id, str(assignment.assignee_id) if assignment else "")
-        rows.append((progress, assignee_id, parts, error_by_theme.get(theme_id, "")))
+        rows.append((progress, assignee_id, parts, error_by_theme.get(theme_id, ""), assignee_errors.get(theme_id, "")))
     error_list = [
-        (f"due-{p.theme.id}-day", error_by_theme[p.theme.id]) for p in structure.themes if p.theme.id in error_by_theme
+        (anchor, errors[p.theme.id])
+        for p in structure.themes
+        for anchor, errors in ((f"assignee-{p.theme.id}", assignee_errors), (f"due-{p.theme.id}-day", error_by_theme))
+        if p.theme.id in errors
     ]
     return render(
         request,

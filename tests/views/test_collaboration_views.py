@@ -319,6 +319,26 @@ def test_a_due_date_without_anyone_assigned_is_refused_not_dropped(client, asses
     assert "Hybrid working: Choose who to assign it to, or clear its due date" in response.content.decode()
 
 
+@pytest.mark.parametrize("chosen", ["someone else's", "abc"])
+def test_choosing_someone_outside_the_council_is_refused_and_the_assignment_kept(
+    client, assessment, bank, council, other_council, chosen
+):
+    """Someone removed from the council while the lead had the page open, or a forged value: never an unassignment."""
+    first = bank.themes[0]
+    ThemeAssignment.objects.create(assessment=assessment, theme=first, assignee=council.officer)
+    client.force_login(council.lead)
+    value = str(other_council.officer.pk) if chosen == "someone else's" else chosen
+
+    url = reverse("assessment_assignments", kwargs={"pk": assessment.pk})
+    response = client.post(url, {f"assignee-{first.id}": value})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'href="#assignee-{first.id}"' in page and f'id="assignee-{first.id}-error"' in page
+    assert "Hybrid working: Choose someone from your council" in page
+    assert ThemeAssignment.objects.get(assessment=assessment, theme=first).assignee == council.officer
+
+
 def themes_returned(client, assessment, bank, council, theme_keys: list[str], comment: str) -> str:
     """Every question answered and submitted, and each of `theme_keys` returned by the lead with `comment`. Leaves
     the officer signed in; returns the check-and-submit page's URL, where the officer replies."""
