@@ -87,6 +87,18 @@ def _invitation_new(
         raise ValidationError({"role": "Choose a role"})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
+    # One waiting invitation a person: a second would email a second link (a button pressed twice, or two
+    # colleagues inviting the same person). The council's row is locked so that two at once cannot both pass.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    waiting = Invitation.objects.filter(
+        organisation=organisation, email=email, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+    if waiting is not None:
+        sent = formats.date_format(timezone.localtime(waiting.created_at), "j F Y")
+        raise ValidationError(
+            {"email": f"{email} already has an invitation waiting, sent on {sent}. To email it again, use “Send again” "
+             "in the council's list of invitations"}
+        )  # fmt: skip
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,

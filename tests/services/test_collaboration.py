@@ -100,6 +100,16 @@ class TestTeams:
             invitation_accept(token=token, full_name="Late", password="a-long-passphrase")
         assert not User.objects.filter(email="new.person@council.example").exists()
 
+    def test_someone_already_invited_is_not_invited_twice_until_their_invitation_expires(self, council, org_admin):
+        invite(council, org_admin)  # the button pressed twice, or a colleague inviting the same person
+        with pytest.raises(ValidationError, match="already has an invitation waiting.*Send again"):
+            invite(council, org_admin, email=" New.Person@council.example")
+        assert Invitation.objects.count() == 1
+
+        Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+        invite(council, org_admin, role="lead")
+        assert Invitation.objects.filter(role="lead").count() == 1
+
     def test_an_invitation_is_for_the_person_it_was_sent_to(self, council, org_admin, other_council):
         token = invite(council, org_admin)
         with pytest.raises(PermissionDenied):
