@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment import selectors
 from assessment.forms import TargetChoice, TargetsForm
@@ -37,6 +37,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 @login_required
+@require_safe
 def assessment_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PDF at once when it is ready (it is rendered in the background, usually ahead of time); otherwise a
     page that shows it is being prepared and offers it when it is."""
@@ -75,6 +76,7 @@ EXPORT_TYPES = {
 
 
 @login_required
+@require_safe
 def assessment_export(request: AuthenticatedHttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     if kind not in EXPORT_KINDS or fmt not in EXPORT_TYPES:
         raise Http404("No such export")

@@ -57,6 +57,14 @@ def test_the_pdf_downloads_with_the_councils_name(client, council, answered):
     assert response.content.startswith(b"%PDF")
 
 
+def test_downloads_answer_only_reads(client, council, answered):
+    """A download changes nothing, so a form posted to one (from anywhere) gets "method not allowed"."""
+    client.force_login(council.officer)
+    pdf = client.post(reverse("assessment_report_pdf", kwargs={"pk": answered.pk}))
+    export = client.post(reverse("assessment_export", kwargs={"pk": answered.pk, "kind": "answers", "fmt": "csv"}))
+    assert (pdf.status_code, export.status_code) == (405, 405)
+
+
 def test_answers_csv_has_every_answer_and_neutralises_formulae(client, council, answered, bank):
     answer = answered.answers.get(question=bank.questions[0])
     answer.evidence = '=HYPERLINK("http://evil.example","click")'
