@@ -264,6 +264,11 @@ class Results:
         return any(len(trend.points) > 1 for trend in self.trends)
 
     @property
+    def targets_set_by_lead(self) -> bool:
+        """Whether the lead set any theme's target (marked * on the dashboard), rather than the bank's default."""
+        return any(not theme.score.target_is_default for theme in self.themes)
+
+    @property
     def trend_questions_changed(self) -> bool:
         """Whether a new edition of the question bank changed the questions of any theme since last time."""
         return any(not trend.same_questions for trend in self.trends)

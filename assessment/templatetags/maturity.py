@@ -66,6 +66,12 @@ def recommendation_for(question, level: int | None):
 
 
 @register.filter
+def any_taken_on(items) -> bool:
+    """Whether any item of an action plan (PlannedAction) has been taken on as an action, with an owner."""
+    return any(planned.action for planned in items)
+
+
+@register.filter
 def get_answer(answers: dict, question_id: int):
     """Look up a question's answer in the selector's {question id: answer} map."""
     return answers.get(question_id)

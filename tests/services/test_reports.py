@@ -50,6 +50,20 @@ def text_of(reader: pypdf.PdfReader) -> str:
     return "\n".join(pages_of(reader))
 
 
+def test_the_owner_column_appears_once_an_action_has_an_owner(answered, council):
+    """A column of "Not assigned" on every row tells a chief executive nothing: until an action is taken on with
+    an owner, the plan says so once instead."""
+    before = text_of(render(answered))
+    Action.objects.create(assessment=answered, question_key="connectivity", text="Replace the routers",
+                          owner="Head of Digital Infrastructure", created_by=council.lead)  # fmt: skip
+    after = text_of(render(answered))
+
+    assert "Owner" not in before and "Not assigned" not in before
+    assert "No action in this plan has an owner yet." in before
+    assert "Owner" in after and "Head of Digital Infrastructure" in after and "Not assigned" in after
+    assert "No action in this plan has an owner yet." not in after
+
+
 def test_report_text_has_the_council_every_theme_and_the_action_plan(answered, bank):
     reader = render(answered)
     text = text_of(reader)
@@ -114,7 +128,7 @@ def test_report_has_bookmarks_metadata_language_and_tags(answered, bank):
     reader = render(answered)
     outline = reader.outline
     top = [item.title for item in outline if not isinstance(item, list)]
-    assert top[:4] == ["Summary", "Top actions", "Strengths and gaps", "Scores by theme"]
+    assert top[:4] == ["Summary", "Top 2 actions", "Strengths and gaps", "Scores by theme"]
     assert "Theme by theme" in top and "Annex A: the full action plan" in top
     themes = next(item for item in outline if isinstance(item, list))
     assert [item.title for item in themes] == ["1. Hybrid working", "2. Cyber security"]

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import ThemeTarget
+from assessment.services.assessments import theme_targets_set
 from tests.factories import AnswerFactory
 
 
@@ -45,6 +46,18 @@ def test_each_take_on_link_names_its_whole_action_for_screen_readers(client, cou
     page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
     hidden = re.findall(r'Take on as an action<span class="govuk-visually-hidden">: ([^<]*)</span>', page)
     assert long in hidden and "Step from level 2 of care-data" in hidden
+
+
+def test_the_targets_note_mentions_the_leads_stars_only_when_there_are_some(client, council, answered, bank):
+    client.force_login(council.officer)
+    url = reverse("assessment_results", kwargs={"pk": answered.pk})
+    before = client.get(url).content.decode()
+    theme_targets_set(assessment=answered, user=council.lead, levels={bank.themes[0]: 4})
+    after = client.get(url).content.decode()
+
+    assert "Targets marked *" not in before
+    assert "Targets: the question bank's, as the council's lead has set none" in before
+    assert "Targets marked * were set by the council's lead" in after
 
 
 def test_the_pdf_downloads_with_the_councils_name(client, council, answered):

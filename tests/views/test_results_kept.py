@@ -74,7 +74,7 @@ CHANGES = {
     # what changes: (the change, what the page shows before, what it shows after)
     "an answer saved": (_save_answer, "1 → 3", "5 → 3"),
     "a theme target set": (_set_target, "Target 3.", "Target 5 (set by the lead)."),
-    "an action taken on": (_take_on_action, "Not assigned", "Head of Digital Infrastructure"),
+    "an action taken on": (_take_on_action, "has an owner yet", "Head of Digital Infrastructure"),
     "an evidence item added": (_add_evidence, "2 answers are at level 3 or above", "1 answer is at level 3 or above"),
     "the council's type changed": (_change_council_type, "County councils", "Unitary authorities"),
     "other councils submitted": (_peers_submit, "Not enough councils", "County councils (5 councils)"),
