@@ -295,4 +295,9 @@ def _complete_assessment(organisation, version, questions, period, officer, lead
         assessment.signed_off_by = lead
         assessment.save()
         AssessmentEvent.objects.create(assessment=assessment, kind=AssessmentEvent.Kind.SIGNED_OFF, actor=lead)
+    # The status history dated as the demo's story has it, not when the demo was loaded, so that it agrees with
+    # the submitted and signed-off dates the report shows beside it.
+    events = AssessmentEvent.objects.filter(assessment=assessment)
+    events.filter(kind=AssessmentEvent.Kind.SUBMITTED).update(created_at=assessment.submitted_at)
+    events.filter(kind=AssessmentEvent.Kind.SIGNED_OFF).update(created_at=assessment.signed_off_at)
     return assessment

@@ -60,6 +60,18 @@ def test_the_demo_councils_administrator_signs_in_as_a_council_member_not_a_plat
 
 
 @pytest.mark.django_db
+def test_the_demo_status_history_has_the_dates_its_assessments_show(settings):
+    settings.DEBUG = True
+    call_command("load_question_bank", verbosity=0)
+    call_command("seed_demo")
+
+    for assessment in Assessment.objects.exclude(status=Assessment.Status.DRAFT):
+        dated = {event.kind: event.created_at for event in assessment.events.all()}
+        assert dated["submitted"] == assessment.submitted_at
+        assert dated.get("signed_off") == assessment.signed_off_at
+
+
+@pytest.mark.django_db
 def test_seed_demo_refuses_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only runs with DEBUG=true"):
