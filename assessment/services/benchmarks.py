@@ -156,14 +156,26 @@ class ThemeBenchmark:
     upper_quartile: float
     own: float | None
 
+    def _as_shown(self) -> tuple[float, float, float, float]:
+        """The council's score and the quartiles as the page shows them (one decimal place): compared like that,
+        a tie is a tie."""
+        own, q1, median, q3 = (
+            shown(v) or 0.0 for v in (self.own, self.lower_quartile, self.median, self.upper_quartile)
+        )
+        return own, q1, median, q3
+
+    @property
+    def is_below_lower_quartile(self) -> bool:
+        """Behind at least three in four of the councils compared (where the quartiles are one figure: behind
+        the typical score, which most councils share)."""
+        return self.own is not None and self._as_shown()[0] < self._as_shown()[1]
+
     @property
     def position(self) -> str:
         """Where the council sits, compared as the figures are shown (one decimal place); a tie is a tie."""
         if self.own is None:
             return "Not scored"
-        own, q1, median, q3 = (
-            shown(v) or 0.0 for v in (self.own, self.lower_quartile, self.median, self.upper_quartile)
-        )
+        own, q1, median, q3 = self._as_shown()
         if q1 == q3:  # at least half the councils score the same, so quartiles say nothing more than that
             if own == median:
                 return f"The same as the typical score ({median:.1f})"

@@ -40,6 +40,7 @@ from assessment.services.benchmarks import (
     COUNTED_STATUSES,
     OVERALL,
     GroupBenchmark,
+    ThemeBenchmark,
     ThemeTrend,
     council_trends,
     peer_benchmarks,
@@ -295,9 +296,12 @@ def and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) -> list[str]:
+def key_messages_build(
+    *, scores: AssessmentScores, trends: list[ThemeTrend], peers: GroupBenchmark | None = None
+) -> list[str]:
     """Three messages for a chief executive, drawn from the figures: the critical alerts, the largest gaps to
-    target, and the change since last time."""
+    target, and the change since last time; and a fourth where the council is behind most of its peers (`peers`:
+    the councils of its type, when there are enough to compare)."""
     alerts = scores.critical_alerts
     if alerts:
         by_theme: dict[str, int] = {}
@@ -333,7 +337,30 @@ def key_messages_build(*, scores: AssessmentScores, trends: list[ThemeTrend]) ->
         second = "Every theme answered enough to judge has reached its target."
     else:
         second = "Too few questions are answered yet to say where the largest gaps are."
-    return [first, second, _change_message(trends)]
+    behind = _behind_peers_message(peers) if peers is not None else ""
+    return [first, second, _change_message(trends), *([behind] if behind else [])]
+
+
+def _behind_peers_message(peers: GroupBenchmark) -> str:
+    """Where the council is below the lower quartile of its peers, overall and by theme ("" where nowhere)."""
+    below = [t for t in peers.themes if t.is_below_lower_quartile]
+    if not below:
+        return ""
+    overall = next((t for t in below if t.key == OVERALL), None)
+    themes = sorted((t for t in below if t.key != OVERALL), key=lambda t: (t.own or 0) - t.median)
+
+    def against(t: ThemeBenchmark) -> str:
+        return f"{t.title} ({score_text(t.own)} against a median of {score_text(t.median)})"
+
+    if len(themes) > 3:
+        every = len(themes) == sum(1 for t in peers.themes if t.key != OVERALL)
+        where = f"in {'every theme' if every else f'{len(themes)} themes'}, furthest behind in {against(themes[0])}"
+    else:
+        where = f"in {and_list([against(t) for t in themes])}" if themes else ""
+    if overall is not None:
+        overall_text = f"overall ({score_text(overall.own)} against a median of {score_text(overall.median)})"
+        where = f"{overall_text} and {where}" if where else overall_text
+    return f"Among {peers.councils} {peers.name_in_sentence}, the council is below the lower quartile {where}."
 
 
 def _largest_move(moves: list[ThemeTrend], word: str) -> str:
@@ -451,7 +478,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
         action_plan=[
             PlannedAction(item=item, action=action_for_question.get(item.question_key)) for item in scores.action_plan
         ],
-        key_messages=key_messages_build(scores=scores, trends=trends),
+        key_messages=key_messages_build(scores=scores, trends=trends, peers=same_type),
     )
 
 

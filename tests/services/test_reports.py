@@ -344,3 +344,49 @@ def test_a_first_assessment_with_nothing_below_target_says_so():
         "Every theme answered enough to judge has reached its target.",
         "This is the council's first assessment here, so there is no change to report yet.",
     ]
+
+
+def _peers(*themes: tuple[str, str, float, float, float, float]):
+    from assessment.services.benchmarks import GroupBenchmark, ThemeBenchmark
+
+    return GroupBenchmark(
+        name="County councils",
+        councils=9,
+        themes=[ThemeBenchmark(key, title, title, 9, q1, q2, q3, own) for key, title, q1, q2, q3, own in themes],
+    )
+
+
+@pytest.mark.parametrize(
+    ("peers", "message"),
+    [
+        (
+            [("", "Overall", 2.8, 3.1, 3.4, 3.0), ("ai", "Automation and AI", 3.4, 3.7, 4.0, 3.2),
+             ("ethics", "Ethics", 3.1, 3.3, 3.6, 3.04), ("data", "Data", 2.5, 2.8, 3.1, 2.5)],
+            "Among 9 county councils, the council is below the lower quartile in Automation and AI (3.2 against a "
+            "median of 3.7) and Ethics (3.0 against a median of 3.3).",
+        ),
+        (
+            [("", "Overall", 3.5, 4.0, 4.2, 3.0)] + [(f"t{n}", f"Theme {n}", 3.5, 4.0, 4.2, 3.0 + n / 10)
+                                                    for n in range(4)],
+            "Among 9 county councils, the council is below the lower quartile overall (3.0 against a median of "
+            "4.0) and in every theme, furthest behind in Theme 0 (3.0 against a median of 4.0).",
+        ),
+        (
+            [(f"t{n}", f"Theme {n}", 3.5, 4.0, 4.2, 3.0 + n / 10) for n in range(6)],
+            "Among 9 county councils, the council is below the lower quartile in 5 themes, furthest behind in "
+            "Theme 0 (3.0 against a median of 4.0).",
+        ),
+        ([("", "Overall", 2.8, 3.1, 3.4, 2.8), ("ai", "Automation and AI", 3.0, 3.0, 3.0, 3.0)], None),
+    ],
+)  # fmt: skip
+def test_a_fourth_key_message_says_where_the_council_is_behind_most_of_its_peers(peers, message):
+    """Below the lower quartile as the figures are shown: 3.04 shows as 3.0, behind 3.1; a tie with the lower
+    quartile (2.8, 2.5) is not behind, and nor is the typical score most councils share."""
+    from assessment.services.reports import key_messages_build
+    from assessment.services.scoring import QuestionInput, ScoringInput, ThemeInput, score_assessment
+
+    scores = score_assessment(
+        ScoringInput(themes=[ThemeInput("a", "A", 1, default_target=3)], questions=[QuestionInput("x", "a", 1, 4)])
+    )
+    messages = key_messages_build(scores=scores, trends=[], peers=_peers(*peers))
+    assert messages[3:] == ([message] if message else [])
