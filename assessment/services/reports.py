@@ -265,6 +265,15 @@ class Results:
         return any(len(trend.points) > 1 for trend in self.trends)
 
     @property
+    def peer_minimum(self) -> int:
+        """The fewest councils a peer figure is drawn from, for the page to say why it shows none."""
+        return peer_group_minimum()
+
+    @property
+    def has_peer_medians(self) -> bool:
+        return any(theme.peer_median is not None for theme in self.themes)
+
+    @property
     def targets_set_by_lead(self) -> bool:
         """Whether the lead set any theme's target (marked * on the dashboard), rather than the bank's default."""
         return any(not theme.score.target_is_default for theme in self.themes)

@@ -48,7 +48,7 @@ def test_each_take_on_link_names_its_whole_action_for_screen_readers(client, cou
     assert long in hidden and "Step from level 2 of care-data" in hidden
 
 
-def test_the_targets_note_mentions_the_leads_stars_only_when_there_are_some(client, council, answered, bank):
+def test_the_dashboard_note_says_where_targets_and_peer_medians_come_from(client, council, answered, bank):
     client.force_login(council.officer)
     url = reverse("assessment_results", kwargs={"pk": answered.pk})
     before = client.get(url).content.decode()
@@ -58,6 +58,8 @@ def test_the_targets_note_mentions_the_leads_stars_only_when_there_are_some(clie
     assert "Targets marked *" not in before
     assert "Targets: the question bank's, as the council's lead has set none" in before
     assert "Targets marked * were set by the council's lead" in after
+    # No other council has answered yet, so there are no peer medians, and the note says why.
+    assert "Peer median: none yet, as fewer than 5 councils of the same type have answered the same questions" in after
 
 
 def test_the_pdf_downloads_with_the_councils_name(client, council, answered):
