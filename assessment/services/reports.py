@@ -58,6 +58,7 @@ from assessment.services.charts import (
     radar_chart,
     theme_bar_chart,
 )
+from assessment.services.glossary import abbreviations_used
 from assessment.services.scoring import (
     ActionItem,
     AssessmentScores,
@@ -263,6 +264,16 @@ class Results:
     @property
     def has_history(self) -> bool:
         return any(len(trend.points) > 1 for trend in self.trends)
+
+    @cached_property
+    def abbreviations(self) -> list[tuple[str, str]]:
+        """The abbreviations in what the page and the report show of the bank (questions, next steps, the action
+        plan), spelt out."""
+        questions = [q for theme in self.themes for q in theme.questions]
+        return abbreviations_used(
+            [*(q.question.text for q in questions), *(q.next_step for q in questions)]
+            + [planned.item.text for planned in self.action_plan]
+        )
 
     @property
     def peer_minimum(self) -> int:

@@ -390,3 +390,17 @@ def test_a_fourth_key_message_says_where_the_council_is_behind_most_of_its_peers
     )
     messages = key_messages_build(scores=scores, trends=[], peers=_peers(*peers))
     assert messages[3:] == ([message] if message else [])
+
+
+def test_the_report_spells_out_the_abbreviations_its_questions_and_actions_use(published, council):
+    """The first actions of a real bank use MFA, NCSC and DSPT: the method annex says what they stand for."""
+    from assessment.models import Assessment
+
+    assessment = Assessment.objects.create(organisation=council.organisation, bank_version=published, period="2026/27")
+    for question in published.questions.all():
+        AnswerFactory(assessment=assessment, question=question, level=1, answered_by=council.officer)
+
+    text = text_of(render(assessment))
+
+    assert "Abbreviations used" in text
+    assert "MFA multi-factor authentication" in text and "NCSC National Cyber Security Centre" in text
