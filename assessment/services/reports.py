@@ -398,7 +398,7 @@ def _change_message(trends: list[ThemeTrend]) -> str:
     never across questions that a new edition of the question bank changed."""
     overall = next((t for t in trends if t.key == OVERALL), None)
     if overall is None or len(overall.points) < 2:
-        return "This is the council's first assessment here, so there is no change to report yet."
+        return "This is the council's first assessment in this service, so there is no change to report yet."
     earlier = overall.points[-2][0]
     if not overall.same_questions:
         message = (

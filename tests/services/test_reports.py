@@ -342,7 +342,7 @@ def test_a_first_assessment_with_nothing_below_target_says_so():
         "No critical alerts: every baseline control (such as backups and incident response) is at level 3 or "
         "above, with evidence.",
         "Every theme answered enough to judge has reached its target.",
-        "This is the council's first assessment here, so there is no change to report yet.",
+        "This is the council's first assessment in this service, so there is no change to report yet.",
     ]
 
 
