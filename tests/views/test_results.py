@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assessment.models import ThemeTarget
 from assessment.services.assessments import theme_targets_set
-from tests.factories import AnswerFactory
+from tests.factories import AnswerFactory, EvidenceItemFactory
 
 
 @pytest.fixture
@@ -60,6 +60,18 @@ def test_the_dashboard_note_says_where_targets_and_peer_medians_come_from(client
     assert "Targets marked * were set by the council's lead" in after
     # No other council has answered yet, so there are no peer medians, and the note says why.
     assert "Peer median: none yet, as fewer than 5 councils of the same type have answered the same questions" in after
+
+
+def test_a_strength_resting_on_unverified_answers_says_so(client, council, assessment, bank):
+    devices, connectivity = bank.questions[:2]
+    AnswerFactory(assessment=assessment, question=devices, level=4, answered_by=council.officer)
+    EvidenceItemFactory(answer=AnswerFactory(assessment=assessment, question=connectivity, level=4))
+    client.force_login(council.officer)
+
+    page = client.get(reverse("assessment_results", kwargs={"pk": assessment.pk})).content.decode()
+
+    strengths = " ".join(page.split(">Strengths</h3>")[1].split("</ol>")[0].split())
+    assert "Hybrid working: 4.0 from 2 of 2, target 3 (1 answer is unverified: at level 3 or above with no" in strengths
 
 
 def test_the_pdf_downloads_with_the_councils_name(client, council, answered):
