@@ -72,6 +72,12 @@ def any_taken_on(items) -> bool:
 
 
 @register.filter
+def any_unverified(themes) -> bool:
+    """Whether any of these theme scores rests partly on unverified claims."""
+    return any(theme.unverified for theme in themes)
+
+
+@register.filter
 def get_answer(answers: dict, question_id: int):
     """Look up a question's answer in the selector's {question id: answer} map."""
     return answers.get(question_id)
