@@ -92,16 +92,18 @@ def evidence_item_add(
         raise ValidationError({"owner": "Enter who owns this evidence"})
     if dated > timezone.localdate():  # evidence is something that exists: a promise is not evidence
         raise ValidationError({"dated": "The date of the evidence must be today or in the past"})
-    answer = Answer.objects.filter(assessment=assessment, question=question).first()
+    answer = Answer.objects.select_for_update().filter(assessment=assessment, question=question).first()
     if answer is None:
         (answer,) = answers_save(
             assessment=assessment,
             user=user,
             changes=[AnswerChange(question=question, level=None, not_applicable=False, evidence="")],
         )
-    item = EvidenceItem.objects.create(
-        answer=answer, description=description.strip(), link=link, owner=owner.strip(), dated=dated, added_by=user
-    )
+    fields = {"description": description.strip(), "link": link, "owner": owner.strip(), "dated": dated}
+    # The same item sent twice (the button pressed twice, or the page sent again) is listed once.
+    if (same := EvidenceItem.objects.filter(answer=answer, **fields).first()) is not None:
+        return same
+    item = EvidenceItem.objects.create(answer=answer, added_by=user, **fields)
     Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
     return item
 

@@ -157,10 +157,13 @@ def action_create(
         raise ValidationError({"owner": "Enter who owns this action"})
     if due_date is not None and due_date < timezone.localdate():
         raise ValidationError({"due_date": "The due date must be today or in the future"})
-    action = Action.objects.create(
-        assessment=assessment, question_key=question_key, text=text.strip(), owner=owner.strip(), due_date=due_date,
-        created_by=user,
-    )  # fmt: skip
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()  # one action taken on at a time
+    fields = {"question_key": question_key, "text": text.strip(), "owner": owner.strip(), "due_date": due_date}
+    # The same action sent twice (the button pressed twice, or the page sent again) is listed once.
+    same = Action.objects.filter(assessment=assessment, status=Action.Status.OPEN, **fields).first()
+    if same is not None:
+        return same
+    action = Action.objects.create(assessment=assessment, created_by=user, **fields)
     _report_changed(assessment)
     return action
 

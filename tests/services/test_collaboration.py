@@ -178,6 +178,15 @@ class TestEvidence:
             with pytest.raises(ValidationError, match="http:// or https://"):
                 evidence_item_add(**add, link=bad)
 
+    def test_the_same_item_sent_twice_is_listed_once(self, assessment, bank, council):
+        add = {"assessment": assessment, "question": bank.questions[0], "user": council.officer,
+               "description": "Device policy v2", "owner": "Head of IT", "dated": timezone.localdate(),
+               "link": "https://intranet.council.example/policy"}  # fmt: skip
+        first = evidence_item_add(**add)
+        assert evidence_item_add(**add) == first  # the button pressed twice
+        evidence_item_add(**(add | {"description": "Device policy v3"}))
+        assert EvidenceItem.objects.count() == 2
+
     def test_evidence_dated_in_the_future_is_refused(self, assessment, bank, council):
         # An item dated 2030 counted as evidence behind a level 3 answer: a promise is not evidence.
         add = {"assessment": assessment, "question": bank.questions[0], "user": council.officer,
@@ -420,3 +429,12 @@ def test_only_leads_create_actions(assessment, council):
         assessment=assessment, user=council.lead, question_key="devices", text="Do it", owner="IT", due_date=None
     )
     assert action.status == Action.Status.OPEN
+
+
+def test_the_same_action_sent_twice_is_taken_on_once(assessment, council):
+    take_on = {"assessment": assessment, "user": council.lead, "question_key": "devices", "text": "Replace the routers",
+               "owner": "Head of IT", "due_date": None}  # fmt: skip
+    first = action_create(**take_on)
+    assert action_create(**take_on) == first
+    action_create(**(take_on | {"owner": "Network team"}))  # a second, different action on the same question
+    assert Action.objects.filter(assessment=assessment).count() == 2
