@@ -73,6 +73,8 @@ def test_a_strength_resting_on_unverified_answers_says_so(client, council, asses
     strengths = " ".join(page.split(">Strengths</h3>")[1].split("</ol>")[0].split())
     assert "Hybrid working: 4.0 from 2 of 2, target 3 (1 unverified)" in strengths
     assert "Unverified: answers at level 3 or above with no evidence item behind them." in page
+    # The theme tables' Evidence column ("1 item", "Unverified", "Notes only", "None") is explained once.
+    assert "“Notes only” where it has notes but no item; “None” where it has neither." in page
 
 
 def test_the_pdf_downloads_with_the_councils_name(client, council, answered):
