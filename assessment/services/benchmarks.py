@@ -168,7 +168,10 @@ class ThemeBenchmark:
     def is_below_lower_quartile(self) -> bool:
         """Behind at least three in four of the councils compared (where the quartiles are one figure: behind
         the typical score, which most councils share)."""
-        return self.own is not None and self._as_shown()[0] < self._as_shown()[1]
+        if self.own is None:
+            return False
+        own, q1, _, _ = self._as_shown()
+        return own < q1
 
     @property
     def position(self) -> str:

@@ -554,7 +554,6 @@ def report_html(*, results: Results, include_evidence: bool = False) -> str:
             "include_evidence": include_evidence,
             "generated_at": timezone.localtime(),
             "service_name": settings.SERVICE_NAME,
-            "peer_minimum": peer_group_minimum(),
         },
     )
 

@@ -24,7 +24,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assessment.models import Assessment
 from assessment.selectors import assessment_structure
-from assessment.services.benchmarks import peer_group_minimum
 from assessment.services.reports import results_build, results_version
 
 logger = logging.getLogger(__name__)
@@ -99,7 +98,6 @@ def results_page_body(*, assessment: Assessment, can_manage_actions: bool, can_s
         {
             "assessment": assessment,
             "results": results,
-            "peer_minimum": peer_group_minimum(),
             "can_set_targets": can_set_targets,
             "actions_url": reverse("assessment_actions", kwargs={"pk": assessment.pk}) if can_manage_actions else "",
         },
