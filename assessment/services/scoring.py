@@ -17,6 +17,7 @@ BANDS = {level.value: str(level.label) for level in MaturityLevel}
 PILLARS = {"reset": "Reset", "renew": "Renew", "reform": "Reform", "resilient": "Resilient"}
 EFFORT_LABELS = {"quick_win": "Quick win", "medium": "Medium", "major": "Major"}
 HORIZONS = {"quick_win": "Next 3 months", "medium": "Next 12 months", "major": "Longer term"}
+QUICKEST_FIRST = {effort: position for position, effort in enumerate(HORIZONS)}
 
 UNVERIFIED_FROM_LEVEL = 3  # claims at this level or above need evidence behind them
 CRITICAL_ALERT_UP_TO_LEVEL = 2  # a critical question answered at 1 or 2 is a critical alert
@@ -454,8 +455,10 @@ def _question_score(
 def _action_plan(themes: list[ThemeScore]) -> list[ActionItem]:
     """One item per answered question below its target, with the bank's next step, and one per baseline control
     claimed with no evidence, asking for the evidence (its next step comes once the claim is evidenced).
-    Critical alerts first, then by (target − level) × question weight × theme weight, then bank order, so equal
-    priorities always come out the same way. Nothing else at or above its target enters the plan."""
+    Critical alerts first, then by (target − level) × question weight × theme weight; of equal priorities the
+    quicker first (a quick win before a medium before a major), then bank order, so the plan's first lines are
+    what can be done soonest among what matters most, not one theme's steps in bank order, and always come out
+    the same way. Nothing else at or above its target enters the plan."""
     candidates = []
     for theme_index, theme in enumerate(themes):
         for question_index, question in enumerate(theme.questions):
@@ -463,7 +466,8 @@ def _action_plan(themes: list[ThemeScore]) -> list[ActionItem]:
             if question.level is None or step is None:
                 continue
             priority = question.shortfall * question.weight * theme.weight
-            order = (not question.critical_alert, -priority, theme_index, question_index)
+            effort = QUICKEST_FIRST[step[1]]
+            order = (not question.critical_alert, -round(priority, 4), effort, theme_index, question_index)
             candidates.append((order, theme, question, question.level, priority, question_index + 1, step))
     candidates.sort(key=lambda candidate: candidate[0])
     items = []

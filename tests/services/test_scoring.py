@@ -211,6 +211,35 @@ def test_critical_alerts_come_first_then_gap_times_question_and_theme_weight_the
     assert result.action_plan[0].critical_alert
 
 
+def test_of_actions_that_matter_equally_the_quicker_comes_first_then_bank_order():
+    # Every answer here has priority 2, the tie that fills most of a real plan's first ten lines. A chief officer
+    # reading them should meet what can be done this quarter before what takes years, whichever theme it is in.
+    themes = [theme("online", weight=2), theme("cyber", weight=1, default_target=4)]
+    questions = [
+        q("transactions", "online", 2),  # (3 − 2) × 1 × 2 = 2, major
+        q("research", "online", 2),  # 2, medium
+        q("training", "cyber", 2),  # (4 − 2) × 1 × 1 = 2, quick win
+        q("monitoring", "cyber", 2),  # 2, medium: after "research", by bank order
+        q("supplier-review", "cyber", 2),  # 2, quick win: after "training", by bank order
+    ]
+    recommendations = [
+        rec("transactions", 2, "major"),
+        rec("research", 2, "medium"),
+        rec("training", 2, "quick_win"),
+        rec("monitoring", 2, "medium"),
+        rec("supplier-review", 2, "quick_win"),
+    ]
+    result = score(themes, questions, recommendations)
+    assert {item.priority for item in result.action_plan} == {2.0}
+    assert [(item.question_key, item.effort) for item in result.action_plan] == [
+        ("training", "quick_win"),
+        ("supplier-review", "quick_win"),
+        ("research", "medium"),
+        ("monitoring", "medium"),
+        ("transactions", "major"),
+    ]
+
+
 def test_effort_is_the_recommendations_own_and_the_horizon_follows_it():
     questions = [q("x", "a", 1), q("y", "a", 1), q("z", "a", 1)]
     recommendations = [rec("x", 1, "major"), rec("y", 1, "quick_win"), rec("z", 1, "medium")]
