@@ -36,6 +36,7 @@ from assessment.selectors import (
     ThemeProgress,
     scoring_input_for_assessment,
 )
+from assessment.services import code_version
 from assessment.services.benchmarks import (
     COUNTED_STATUSES,
     OVERALL,
@@ -506,8 +507,6 @@ def results_build(*, structure: AssessmentStructure) -> Results:
 
 logger = logging.getLogger(__name__)
 
-# Bump when the report's layout changes, so stored reports are rendered afresh.
-REPORT_LAYOUT_VERSION = 5
 REPORT_BASE_URL = "file:///"
 STATIC_PREFIX = "file:///static/"
 
@@ -659,6 +658,7 @@ def results_version(assessment: Assessment) -> ResultsVersion:
 
 
 def report_fingerprint(assessment: Assessment, *, include_evidence: bool = False) -> str:
-    """The stored PDF is up to date while this is unchanged."""
+    """The stored PDF is up to date while this is unchanged: the assessment and all it is compared with, and the
+    code that draws it."""
     variant = "evidence" if include_evidence else "summary"
-    return f"report-pdf:{results_version(assessment).key}:{variant}:{REPORT_LAYOUT_VERSION}"
+    return f"report-pdf:{results_version(assessment).key}:{variant}:{code_version.code_digest()}"

@@ -10,13 +10,9 @@ The cache is Redis where one is set, shared by every app server. A cache that ca
 empty: the page is drawn as if it were the first view, never an error.
 """
 
-import functools
-import hashlib
 import logging
 import zlib
 
-import django
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assessment.models import Assessment
 from assessment.selectors import assessment_structure
+from assessment.services import code_version
 from assessment.services.reports import results_build, results_version
 
 logger = logging.getLogger(__name__)
@@ -32,19 +29,6 @@ logger = logging.getLogger(__name__)
 # bulk update that skips `updated_at`) is right again the next day.
 KEPT_SECONDS = 24 * 60 * 60
 TEMPLATE = "assessment/results/_body.html"
-
-
-@functools.cache
-def _code_digest() -> str:
-    """The templates, code and settings module that draw the page, and Django's version. A deploy that changes
-    them must not serve a body drawn by the code before it: the cache is shared and outlives the processes."""
-    digest = hashlib.sha256(django.get_version().encode())
-    for folder in ("templates", "assessment", "config"):
-        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
-            if path.suffix in (".html", ".svg", ".py"):
-                digest.update(path.relative_to(settings.BASE_DIR).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 class PageBody:
@@ -74,7 +58,7 @@ def results_page_body(*, assessment: Assessment, can_manage_actions: bool, can_s
     key = ":".join(
         (
             "results-page",
-            _code_digest(),
+            code_version.code_digest(),
             version.key,
             "actions" if can_manage_actions else "",
             "targets" if can_set_targets else "",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessment.models import Answer, Assessment, ReportFile
-from assessment.services import report_files, reports
+from assessment.services import code_version, report_files, reports
 from assessment.services.assessments import AnswerChange, answers_save, assessment_submit
 from assessment.services.report_files import report_file_request
 from assessment.services.reviews import assessment_sign_off
@@ -47,6 +47,16 @@ def test_an_unchanged_assessment_is_not_rendered_twice_and_a_change_renders_afre
         report_file_request(assessment=_fresh(answered))
         assert rendered.call_count == 3
     assert ReportFile.objects.filter(assessment=answered).count() == 2  # one per variant, replaced in place
+
+
+def test_a_deploy_that_changes_how_reports_are_drawn_renders_stored_reports_afresh(answered):
+    # A new ranking rule or wording must reach the stored PDFs, not only the results page.
+    with mock.patch.object(report_files, "report_pdf_render", wraps=reports.report_pdf_render) as rendered:
+        report_file_request(assessment=_fresh(answered))
+        with mock.patch.object(code_version, "code_digest", return_value="next-release"):
+            report = report_file_request(assessment=_fresh(answered))
+            report_file_request(assessment=_fresh(answered))
+        assert rendered.call_count == 2 and report.status == ReportFile.Status.READY
 
 
 def test_another_councils_submission_renders_the_report_afresh(answered, bank):

@@ -5,6 +5,7 @@ import datetime
 import gc
 import logging
 import re
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.models import Answer, Assessment, Membership, Organisation
+from assessment.services import code_version, results_page
 from assessment.services.assessments import AnswerChange, answers_save, assessment_submit, theme_targets_set
 from assessment.services.collaboration import evidence_item_add
 from assessment.services.cycles import action_create
@@ -112,6 +114,18 @@ def test_a_submitted_peer_is_not_counted_and_its_sign_off_shows_on_the_next_view
     fifth.status = "signed_off"
     fifth.save()
     assert "County councils (5 councils)" in _results(client, answered)
+
+
+def test_a_deploy_that_changes_how_the_page_is_drawn_draws_it_afresh(client, answered, council):
+    client.force_login(council.officer)
+    _results(client, answered)
+    with (
+        mock.patch.object(results_page, "results_build", wraps=results_page.results_build) as drawn,
+        mock.patch.object(code_version, "code_digest", return_value="next-release"),
+    ):
+        _results(client, answered)
+        _results(client, answered)
+    assert drawn.call_count == 1
 
 
 def test_a_kept_page_offers_actions_to_leads_only(client, answered, council):
