@@ -36,6 +36,20 @@ def test_results_page_shows_charts_with_text_alternatives_and_the_action_plan(cl
     assert "Download the report (PDF)" in page
 
 
+def test_a_theme_table_gives_level_and_target_columns_of_their_own(client, council, answered):
+    # "4 → 3" in one "Level → target" cell read as a fall from 4 to 3, beside "At or above target".
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
+    table = page[page.index('aria-label="Questions in Hybrid working"') :]
+    headers = re.findall(r'<th scope="col" class="govuk-table__header[^"]*">([^<]*)</th>', table)[:5]
+    assert headers == ["Question", "Level", "Target", "Evidence", "Next step"]
+    body = table.index("<tbody")
+    first_row = table[body : table.index("</tr>", body)]
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", first_row, re.S)]
+    assert cells[1:3] == ["4", "3"] and cells[4] == "At or above target"  # devices: level 4, target 3
+    assert "→" not in table[: table.index("</table>")]
+
+
 def test_each_take_on_link_names_its_whole_action_for_screen_readers(client, council, answered, bank):
     # The hidden text was cut at 60 characters, mid-word ("decision make…"), so two links could read the same.
     from assessment.models import Recommendation

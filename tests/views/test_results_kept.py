@@ -74,7 +74,7 @@ def _peers_submit(assessment, bank, council):
 
 CHANGES = {
     # what changes: (the change, what the page shows before, what it shows after)
-    "an answer saved": (_save_answer, "1 → 3", "5 → 3"),
+    "an answer saved": (_save_answer, "Score 3.0 from 2 of 2", "Score 4.3 from 2 of 2"),
     "a theme target set": (_set_target, "Target 3.", "Target 5 (set by the lead)."),
     "an action taken on": (_take_on_action, "has an owner yet", "Head of Digital Infrastructure"),
     "an evidence item added": (_add_evidence, "2 answers are at level 3 or above", "1 answer is at level 3 or above"),
