@@ -264,6 +264,15 @@ class ThemeScore:
         return (mean or 0.0) * self.weight
 
     @property
+    def answers_below_target_on_target_theme(self) -> int:
+        """In a theme at or above its target on average, how many answers are still below theirs: each has a step
+        in the action plan, so "At or above target" alone would read as nothing to do there. 0 for any other
+        status, which says so itself."""
+        if self.status != "At or above target":
+            return 0
+        return sum(1 for q in self.answered_questions if q.below_target)
+
+    @property
     def status(self) -> str:
         """The theme against its target, in words (the dashboard also shows it in colour)."""
         if self.critical_alerts:

@@ -8,13 +8,17 @@ from unittest import mock
 import pypdf
 import pytest
 from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
 from assessment.models import Action, Answer, Assessment, EvidenceItem, Organisation, Question
 from assessment.selectors import assessment_structure
 from assessment.services.reports import (
+    REPORT_BASE_URL,
     ReportFetchRefused,
     ReportURLFetcher,
     report_filename,
+    report_html,
     report_pdf_render,
     results_build,
 )
@@ -231,6 +235,27 @@ def test_no_theme_runs_across_a_page_and_no_page_is_left_nearly_empty(full_asses
         assert starts and ends and starts[-1] == max(e for e in ends if e >= starts[-1]), theme.title
     for index, page in enumerate(pages[:-1]):  # the last page may be short
         assert len(page) > 600, f"page {index + 1} holds almost nothing: {page[:200]}"
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+def test_no_table_runs_past_the_text_into_the_margin(full_assessment):
+    # The dashboard's column widths summed to 100% before their padding: its rules ran 17 mm into the right margin.
+    results = results_build(structure=assessment_structure(assessment=full_assessment, with_detail=True))
+    html = report_html(results=results, include_evidence=True)
+    document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=ReportURLFetcher()).render()
+    overflowing = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box  # WeasyPrint's laid-out page: no public API gives a box's position
+        text_right_edge = page_box.content_box_x() + page_box.width
+        for box in _boxes(page_box):
+            if isinstance(box, boxes.TableBox) and box.border_box_x() + box.border_width() > text_right_edge + 0.5:
+                overflowing.append((number, box.element.get("class") or box.element.get("id")))
+    assert len(document.pages) > 20 and overflowing == []
 
 
 def test_the_evidence_annex_is_optional_and_keeps_the_report_within_40_pages(full_assessment):

@@ -50,6 +50,16 @@ def test_a_theme_table_gives_level_and_target_columns_of_their_own(client, counc
     assert "→" not in table[: table.index("</table>")]
 
 
+def test_a_theme_at_target_on_average_says_on_the_dashboard_how_many_answers_are_below(client, council, answered):
+    # Hybrid working is 3.0 against a target of 3, but connectivity is at level 1 and has a step in the plan:
+    # "At or above target" alone read as nothing to do there.
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
+    dashboard = page[page.index('id="theme-dashboard"') : page.index("</table>", page.index('id="theme-dashboard"'))]
+    row = dashboard[dashboard.index(">Hybrid working<") : dashboard.index("</tr>", dashboard.index(">Hybrid working<"))]
+    assert "At or above target</strong>" in row and "1 answer below its target" in row
+
+
 def test_each_take_on_link_names_its_whole_action_for_screen_readers(client, council, answered, bank):
     # The hidden text was cut at 60 characters, mid-word ("decision make…"), so two links could read the same.
     from assessment.models import Recommendation
