@@ -14,7 +14,7 @@ import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -203,6 +203,9 @@ class GroupBenchmark:
     name: str
     councils: int
     themes: list[ThemeBenchmark]
+    # In a group large enough to compare, the council's scores (by title) that too few of its councils answered
+    # the same questions for: said on the page, so a theme missing from the table is not a puzzle.
+    not_compared: list[str] = field(default_factory=list)
 
     @property
     def name_in_sentence(self) -> str:
@@ -315,7 +318,7 @@ def peer_benchmarks(
         if len(members) < peer_group_minimum():
             benchmarks.append(GroupBenchmark(name=name, councils=len(members), themes=[]))
             continue
-        themes = []
+        themes, not_compared = [], []
         for key, title, short_title in titles:
             values = sorted(
                 score
@@ -323,10 +326,11 @@ def peer_benchmarks(
                 if score is not None and question_set == own_sets[key]
             )
             if len(values) < peer_group_minimum():
+                not_compared.append(title)
                 continue
             q1, median, q3 = _quartiles(values)
             themes.append(ThemeBenchmark(key, title, short_title, len(values), q1, median, q3, own.get(key)))
-        benchmarks.append(GroupBenchmark(name=name, councils=len(members), themes=themes))
+        benchmarks.append(GroupBenchmark(name=name, councils=len(members), themes=themes, not_compared=not_compared))
     return benchmarks
 
 

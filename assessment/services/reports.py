@@ -227,10 +227,23 @@ class Results:
             return []
         by_group = [{t.key: t for t in group.themes} for group in groups]
         rows = []
-        for primary in groups[0].themes:
-            medians = [themes[primary.key].median if primary.key in themes else None for themes in by_group]
-            rows.append(BenchmarkRow(primary.short_title, primary.own, medians, primary.position))
+        for key in [OVERALL, *(theme.key for theme in self.scores.themes)]:
+            compared = [themes[key] for themes in by_group if key in themes]
+            if not compared:
+                continue  # named below the table (`benchmarks_not_compared`)
+            medians = [themes[key].median if key in themes else None for themes in by_group]
+            first = by_group[0].get(key)
+            position = first.position if first is not None else "Not compared"
+            rows.append(BenchmarkRow(compared[0].short_title, compared[0].own, medians, position))
         return rows
+
+    @property
+    def benchmarks_not_compared(self) -> list[str]:
+        """The council's scores that no peer group compares (too few councils answered the same questions)."""
+        groups = self.comparable_groups
+        if not groups:
+            return []
+        return [title for title in groups[0].not_compared if all(title in g.not_compared for g in groups[1:])]
 
     @property
     def framework_rows(self) -> list[FrameworkRow]:

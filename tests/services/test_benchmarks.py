@@ -84,6 +84,21 @@ def test_only_councils_asked_the_same_questions_are_compared(assessment, bank):
     assert every[""].councils == 5
 
 
+def test_what_too_few_councils_answered_alike_is_named_as_not_compared(bank):
+    # A district council beside five county councils: they were asked the care question and it was not, so its
+    # cyber and overall scores have no like to compare with among councils in England. The tables left them out
+    # without a word, so a reader could not tell a missing theme from a forgotten one.
+    district = AssessmentFactory(organisation=OrganisationFactory(council_type="district"), bank_version=bank.version)
+    for value in (1.0, 2.0, 3.0, 4.0, 5.0):
+        peer(bank, value=value)
+    peer(bank, council_type="district")
+    result = {g.name: g for g in peer_benchmarks(assessment=district, scores=scores(3, 3, 3, DISTRICT_QUESTIONS))}
+    england = result["Councils in England"]
+    assert [t.key for t in england.themes] == ["hybrid-working"]
+    assert england.not_compared == ["Overall", "Cyber security"]
+    assert result["District councils"].not_compared == []  # too small a group to compare anything
+
+
 @pytest.mark.parametrize(
     ("own", "quartiles", "position"),
     [

@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import ThemeTarget
+from assessment.selectors import assessment_structure
 from assessment.services.assessments import theme_targets_set
-from tests.factories import AnswerFactory, EvidenceItemFactory
+from assessment.services.reports import report_html, results_build
+from tests.factories import AnswerFactory, AssessmentFactory, EvidenceItemFactory
+from tests.services.test_benchmarks import peer
 
 
 @pytest.fixture
@@ -58,6 +61,24 @@ def test_a_theme_at_target_on_average_says_on_the_dashboard_how_many_answers_are
     dashboard = page[page.index('id="theme-dashboard"') : page.index("</table>", page.index('id="theme-dashboard"'))]
     row = dashboard[dashboard.index(">Hybrid working<") : dashboard.index("</tr>", dashboard.index(">Hybrid working<"))]
     assert "At or above target</strong>" in row and "1 answer below its target" in row
+
+
+def test_scores_too_few_councils_answered_alike_are_named_on_the_page_and_in_the_report(client, bank, other_council):
+    # A district council is not asked the care question: among councils in England its cyber and overall scores
+    # have nothing like-for-like, and both tables dropped them without a word.
+    district = AssessmentFactory(organisation=other_council.organisation, bank_version=bank.version)
+    for question, level in zip(bank.questions[:3], [4, 1, 3], strict=True):
+        AnswerFactory(assessment=district, question=question, level=level, answered_by=other_council.officer)
+    for value in (1.0, 2.0, 3.0, 4.0, 5.0):
+        peer(bank, value=value)
+    client.force_login(other_council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": district.pk})).content.decode()
+    results = results_build(structure=assessment_structure(assessment=district, with_detail=True))
+    report = report_html(results=results)
+    for text in (page, report):
+        named = text[text.index("Not compared, as fewer than 5") :]
+        assert "<li>Overall</li>" in named and "<li>Cyber security</li>" in named
+    assert [row.title for row in results.benchmark_rows] == ["Hybrid working"]
 
 
 def test_each_take_on_link_names_its_whole_action_for_screen_readers(client, council, answered, bank):
