@@ -101,6 +101,10 @@ def test_officer_answers_leaves_returns_submits_and_sees_results(page, live_serv
     # At 320 CSS pixels the results and the dashboard reflow: no sideways scrolling.
     page.set_viewport_size({"width": 320, "height": 800})
     browser.assert_reflows()
+    # The wide tables scroll in their regions, their text columns wide enough to read: squeezed to the
+    # screen, an action ran to two or three words a line.
+    first_action = page.locator(".app-action-plan tbody tr").first.locator("td").nth(1)
+    assert first_action.bounding_box()["width"] >= 200
     browser.open("/")
     browser.assert_reflows()
     assert len(browser.checked) >= 10
