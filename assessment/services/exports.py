@@ -87,7 +87,7 @@ def score_rows(results: Results) -> list[list[object]]:
         )  # fmt: skip
     for p in scores.pillars:
         rows.append(
-            ["Socitm pillar", p.label, _rounded(p.score.value), p.score.band or "", "", "", p.score.answered,
+            ["Socitm pillar", p.label, _rounded(p.score.value), p.band or "", "", "", p.score.answered,
              p.score.applicable, "", "", ""]
         )  # fmt: skip
     return rows

@@ -204,8 +204,31 @@ class QuestionScore:
         return "claimed without evidence" if self.unverified else "not in place"
 
 
+class HeldBand:
+    """The band of a theme's or a pillar's `score` as shown: held at Developing while any of its `alert_count`
+    critical alerts stands, as the overall level is."""
+
+    score: Score
+
+    @property
+    def alert_count(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def band_level(self) -> int | None:
+        return band_held_by_alerts(self.score.band_level, self.alert_count)
+
+    @property
+    def band(self) -> str | None:
+        return BANDS[self.band_level] if self.band_level is not None else None
+
+    @property
+    def band_is_capped(self) -> bool:
+        return self.band_level != self.score.band_level
+
+
 @dataclass(frozen=True)
-class ThemeScore:
+class ThemeScore(HeldBand):
     key: str
     title: str
     short_title: str
@@ -237,17 +260,8 @@ class ThemeScore:
         return sum(1 for q in self.answered_questions if q.level is not None and q.level <= 2)
 
     @property
-    def band_level(self) -> int | None:
-        """The score's band, capped at Developing while a critical alert stands."""
-        return band_held_by_alerts(self.score.band_level, len(self.critical_alerts))
-
-    @property
-    def band(self) -> str | None:
-        return BANDS[self.band_level] if self.band_level is not None else None
-
-    @property
-    def band_is_capped(self) -> bool:
-        return self.band_level != self.score.band_level
+    def alert_count(self) -> int:
+        return len(self.critical_alerts)
 
     @property
     def gap(self) -> float | None:
@@ -287,12 +301,13 @@ class ThemeScore:
 
 
 @dataclass(frozen=True)
-class GroupScore:
-    """A score across themes: one Socitm pillar."""
+class GroupScore(HeldBand):
+    """A score across themes: one Socitm pillar, from the questions that serve it."""
 
     key: str
     label: str
     score: Score
+    alert_count: int = 0  # critical alerts among the questions that serve it
 
 
 @dataclass(frozen=True)
@@ -475,8 +490,8 @@ def _action_plan(themes: list[ThemeScore]) -> list[ActionItem]:
             if question.level is None or step is None:
                 continue
             priority = question.shortfall * question.weight * theme.weight
-            effort = QUICKEST_FIRST[step[1]]
-            order = (not question.critical_alert, -round(priority, 4), effort, theme_index, question_index)
+            quickness = QUICKEST_FIRST[step[1]]
+            order = (not question.critical_alert, -round(priority, 4), quickness, theme_index, question_index)
             candidates.append((order, theme, question, question.level, priority, question_index + 1, step))
     candidates.sort(key=lambda candidate: candidate[0])
     items = []
@@ -527,11 +542,18 @@ def score_assessment(scoring_input: ScoringInput) -> AssessmentScores:
         answered=sum(t.score.answered for t in themes),
         applicable=sum(t.score.applicable for t in themes),
     )
+    question_scores = {q.key: q for t in themes for q in t.questions}
     pillars = [
-        GroupScore(key=key, label=label, score=_score(q for q in scoring_input.questions if key in q.pillars))
+        GroupScore(
+            key=key,
+            label=label,
+            score=_score(q for q in scoring_input.questions if key in q.pillars),
+            alert_count=sum(
+                1 for q in scoring_input.questions if key in q.pillars and question_scores[q.key].critical_alert
+            ),
+        )
         for key, label in PILLARS.items()
     ]
-    question_scores = {q.key: q for t in themes for q in t.questions}
     references = sorted(
         {ref for q in scoring_input.questions for ref in q.frameworks},
         key=lambda ref: (natural_key(ref[0]), natural_key(ref[1])),

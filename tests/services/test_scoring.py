@@ -326,6 +326,23 @@ def test_pillars_score_the_same_answers_and_frameworks_only_show_coverage():
     assert not hasattr(result.frameworks[0], "score")
 
 
+def test_a_pillars_level_is_held_at_developing_by_a_critical_alert_among_its_questions():
+    # "Resilient: Defined" stood beside a council with no cyber incident plan: the hold on the theme and the
+    # overall level did not reach the pillars, so an average hid the baseline control there.
+    questions = [
+        q("incident-response", "cyber", 1, critical=True, pillars=("resilient",)),
+        q("backups", "cyber", 5, weight=3, pillars=("resilient",), has_evidence=True),
+        q("strategy", "lead", 4, pillars=("reform",), has_evidence=True),
+    ]
+    result = score([theme("cyber"), theme("lead")], questions)
+    pillars = {p.key: p for p in result.pillars}
+    resilient, reform = pillars["resilient"], pillars["reform"]
+    assert (resilient.score.value, resilient.score.band) == (pytest.approx(4.0), "Embedded")
+    assert (resilient.band, resilient.band_is_capped) == ("Developing", True)
+    assert (reform.band, reform.band_is_capped) == ("Embedded", False)
+    assert pillars["renew"].band is None
+
+
 def test_natural_sort_key():
     assert sorted(["Point 10", "Point 2", "point 1"], key=natural_key) == ["point 1", "Point 2", "Point 10"]
 

@@ -81,6 +81,19 @@ def test_scores_too_few_councils_answered_alike_are_named_on_the_page_and_in_the
     assert [row.title for row in results.benchmark_rows] == ["Hybrid working"]
 
 
+def test_a_pillar_is_held_at_developing_by_a_critical_alert_among_its_questions(client, council, assessment, bank):
+    backups = bank.questions[2]
+    backups.critical = True
+    backups.save()
+    for question, level in zip(bank.questions, [4, 4, 2, 4], strict=True):  # every question serves "reform"
+        AnswerFactory(assessment=assessment, question=question, level=level, answered_by=council.officer)
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": assessment.pk})).content.decode()
+    table = page[page.index('id="pillar-scores-table"') :]
+    reform = table[table.index(">Reform<") : table.index("</tr>", table.index(">Reform<"))]
+    assert "3.6 from 4 of 4" in reform and "Developing (held by 1 critical alert)" in reform
+
+
 def test_each_take_on_link_names_its_whole_action_for_screen_readers(client, council, answered, bank):
     # The hidden text was cut at 60 characters, mid-word ("decision make…"), so two links could read the same.
     from assessment.models import Recommendation
