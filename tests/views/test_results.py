@@ -53,6 +53,17 @@ def test_a_theme_table_gives_level_and_target_columns_of_their_own(client, counc
     assert "→" not in table[: table.index("</table>")]
 
 
+def test_the_action_plan_gives_the_level_now_and_the_target_apart(client, council, answered):
+    # "1 → 4" beside "Quick win" read as a quick win lifting the answer to level 4; the step is the next one only.
+    client.force_login(council.officer)
+    page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
+    plan = page[page.index('class="govuk-table app-table--compact app-action-plan"') :]
+    plan = plan[: plan.index("</table>")]
+    headers = re.findall(r'<th scope="col" class="govuk-table__header[^"]*">([^<]*)</th>', plan)
+    assert headers[:6] == ["Rank", "Action", "For the question", "Level now", "Target", "Effort"]
+    assert "→" not in plan
+
+
 def test_a_theme_at_target_on_average_says_on_the_dashboard_how_many_answers_are_below(client, council, answered):
     # Hybrid working is 3.0 against a target of 3, but connectivity is at level 1 and has a step in the plan:
     # "At or above target" alone read as nothing to do there.
