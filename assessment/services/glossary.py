@@ -42,6 +42,8 @@ ABBREVIATIONS = {
     "PSTN": "public switched telephone network: the analogue telephone network, being switched off",
     "RPA": "robotic process automation: software that does repetitive keyboard tasks",
     "SIRO": "Senior Information Risk Owner",
+    "Socitm": "Society for Innovation, Technology and Modernisation, the professional body for people who lead "
+    "digital and technology in public services",
     "SPF": "Sender Policy Framework: lists the servers allowed to send the council's email",
     "TEC": "technology-enabled care",
     "TLS": "Transport Layer Security: encrypts data sent over a network",

@@ -279,15 +279,31 @@ class Results:
     def has_history(self) -> bool:
         return any(len(trend.points) > 1 for trend in self.trends)
 
-    @cached_property
-    def abbreviations(self) -> list[tuple[str, str]]:
-        """The abbreviations in what the page and the report show of the bank (questions, next steps, the action
-        plan), spelt out."""
+    def _shown_texts(self) -> list[str]:
+        """What the page and the report show of the bank: theme titles, questions, next steps, the action plan."""
         questions = [q for theme in self.themes for q in theme.questions]
-        return abbreviations_used(
-            [*(q.question.text for q in questions), *(q.next_step for q in questions)]
+        return (
+            [theme.theme.title for theme in self.themes]
+            + [*(q.question.text for q in questions), *(q.next_step for q in questions)]
             + [planned.item.text for planned in self.action_plan]
         )
+
+    @cached_property
+    def abbreviations(self) -> list[tuple[str, str]]:
+        """The abbreviations in what the page and the report show, spelt out."""
+        return abbreviations_used(self._shown_texts())
+
+    @cached_property
+    def abbreviations_with_evidence(self) -> list[tuple[str, str]]:
+        """And in what the report's evidence annex adds: each answer's level descriptor, notes and evidence items."""
+        questions = [q for theme in self.themes for q in theme.questions]
+        annex = [
+            text
+            for q in questions
+            for text in (q.descriptor, q.answer.evidence if q.answer else "")
+            + tuple(f"{item.description} {item.owner}" for item in q.evidence_items)
+        ]
+        return abbreviations_used(self._shown_texts() + annex)
 
     @property
     def peer_minimum(self) -> int:
@@ -564,6 +580,7 @@ def report_html(*, results: Results, include_evidence: bool = False) -> str:
             "assessment": assessment,
             "scores": results.scores,
             "include_evidence": include_evidence,
+            "abbreviations": results.abbreviations_with_evidence if include_evidence else results.abbreviations,
             "generated_at": timezone.localtime(),
             "service_name": settings.SERVICE_NAME,
         },

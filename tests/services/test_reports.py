@@ -99,6 +99,38 @@ def test_a_draft_is_provisional_on_every_page(assessment, bank, council):
     assert all("Provisional: 1 of 4 questions answered" in page for page in pages)
 
 
+def test_a_report_not_yet_signed_off_says_so_on_every_page_and_every_page_says_when_it_was_produced(answered, council):
+    # A printed page of a submitted report read as final; the first page said "Submitted Submitted 20 March";
+    # and nothing said when a report whose peer figures move was produced.
+    Assessment.objects.filter(pk=answered.pk).update(
+        status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=council.officer
+    )
+    answered.refresh_from_db()
+    pages = pages_of(render(answered))
+    produced = f"Produced {timezone.localdate():%-d %B %Y}"
+    assert len(pages) > 3
+    assert all("Not yet signed off" in page and produced in page for page in pages)
+    assert "Submitted Submitted" not in pages[0]
+
+
+def test_the_abbreviations_list_covers_what_the_evidence_annex_prints_and_the_theme_titles(answered, bank):
+    # The annex printed SIRO and UPRN from the council's notes and evidence items, and page 1 "Socitm" in a theme
+    # title, none of them in the list, which read only the questions and the next steps.
+    bank.themes[0].title = "Recovery: Socitm's four pillars"
+    bank.themes[0].save()
+    answer = Answer.objects.get(assessment=answered, question=bank.questions[0])
+    answer.evidence = "Signed by the SIRO."
+    answer.save()
+    EvidenceItemFactory(answer=answer, description="Address register keyed by UPRN")
+    results = results_build(structure=assessment_structure(assessment=answered, with_detail=True))
+    summary = [term for term, _ in results.abbreviations]
+    with_evidence = [term for term, _ in results.abbreviations_with_evidence]
+    assert "Socitm" in summary and "SIRO" not in summary and "UPRN" not in summary
+    assert {"Socitm", "SIRO", "UPRN"} <= set(with_evidence)
+    text = text_of(render(answered, include_evidence=True))
+    assert "Senior Information Risk Owner" in text and "Unique Property Reference Number" in text
+
+
 def test_a_signed_off_report_says_who_signed_it_off(answered, council):
     Assessment.objects.filter(pk=answered.pk).update(
         status=Assessment.Status.SIGNED_OFF,
