@@ -276,6 +276,15 @@ class Results:
         ]
 
     @property
+    def answers_below_target_on_target_themes(self) -> tuple[int, int] | None:
+        """(themes, answers): how many themes at or above target on average still have answers below target, and
+        how many answers. The PDF says it once under the dashboard, where a line per theme would push the
+        dashboard off page 1; the page says it in each theme's row."""
+        counts = [t.score.answers_below_target_on_target_theme for t in self.themes]
+        themes = sum(1 for count in counts if count)
+        return (themes, sum(counts)) if themes else None
+
+    @property
     def has_history(self) -> bool:
         return any(len(trend.points) > 1 for trend in self.trends)
 

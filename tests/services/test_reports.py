@@ -131,6 +131,14 @@ def test_the_abbreviations_list_covers_what_the_evidence_annex_prints_and_the_th
     assert "Senior Information Risk Owner" in text and "Unique Property Reference Number" in text
 
 
+def test_page_1_says_once_how_many_answers_below_target_the_themes_at_target_on_average_hold(answered):
+    # Hybrid working is 3.0 against 3 with connectivity at level 1: a note in each row pushed the dashboard off
+    # page 1, so the report says it once, under the table.
+    first = pages_of(render(answered))[0]
+    assert "1 theme is at or above target on average with answers still below target, 1 in all" in first
+    assert "Score: the weighted average level" in first
+
+
 def test_a_signed_off_report_says_who_signed_it_off(answered, council):
     Assessment.objects.filter(pk=answered.pk).update(
         status=Assessment.Status.SIGNED_OFF,

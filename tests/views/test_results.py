@@ -71,7 +71,7 @@ def test_a_theme_at_target_on_average_says_on_the_dashboard_how_many_answers_are
     page = client.get(reverse("assessment_results", kwargs={"pk": answered.pk})).content.decode()
     dashboard = page[page.index('id="theme-dashboard"') : page.index("</table>", page.index('id="theme-dashboard"'))]
     row = dashboard[dashboard.index(">Hybrid working<") : dashboard.index("</tr>", dashboard.index(">Hybrid working<"))]
-    assert "At or above target</strong>" in row and "on average, but 1 answer is below target" in row
+    assert "At or above target</strong>" in row and "on average; 1 answer below target" in row
 
 
 def test_scores_too_few_councils_answered_alike_are_named_on_the_page_and_in_the_report(client, bank, other_council):
