@@ -30,7 +30,7 @@ EVIDENCE_ACTION = (
 )
 EVIDENCE_ACTION_EFFORT = "quick_win"
 RANKING_MIN_COMPLETENESS = 0.6  # themes answered less than this are not called strengths or gaps
-CLOSE_TO_TARGET = 0.5  # a theme at most half a level short of its target is "close"; further is "below"
+JUST_BELOW_TARGET = 0.5  # a theme at most half a level short of its target is "just below"; further is "below"
 SUMMARY_ACTIONS = 10  # the executive summary shows this many actions; the annex shows them all
 
 
@@ -295,8 +295,8 @@ class ThemeScore(HeldBand):
             return "Not enough answers"
         if self.gap is not None and self.gap <= 0:
             return "At or above target"
-        if self.gap is not None and self.gap <= CLOSE_TO_TARGET:
-            return "Close to target"
+        if self.gap is not None and self.gap <= JUST_BELOW_TARGET:
+            return "Just below target"
         return "Below target"
 
 

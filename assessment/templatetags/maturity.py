@@ -28,7 +28,7 @@ def basis(score: Score) -> str:
 STATUS_COLOURS = {
     "Critical alert": "red",
     "Below target": "orange",
-    "Close to target": "yellow",
+    "Just below target": "yellow",
     "At or above target": "green",
     "Not enough answers": "grey",
 }
