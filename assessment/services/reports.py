@@ -537,7 +537,10 @@ def results_build(*, structure: AssessmentStructure) -> Results:
         action_plan=[
             PlannedAction(item=item, action=action_for_question.get(item.question_key)) for item in scores.action_plan
         ],
-        key_messages=key_messages_build(scores=scores, trends=trends, peers=same_type),
+        # Councils of its type where there are enough of them; otherwise the first wider group that compares.
+        key_messages=key_messages_build(
+            scores=scores, trends=trends, peers=next((g for g in benchmarks if g.enough and g.themes), None)
+        ),
     )
 
 

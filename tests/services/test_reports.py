@@ -457,6 +457,25 @@ def test_a_fourth_key_message_says_where_the_council_is_behind_most_of_its_peers
     assert messages[3:] == ([message] if message else [])
 
 
+def test_with_too_few_councils_of_its_type_the_fourth_message_uses_the_first_wider_group(bank, other_council):
+    # A district council among county councils: no district group to compare with, but being behind most
+    # councils in England was shown only on page 4, never in the key messages.
+    from assessment.models import Assessment
+    from tests.services.test_benchmarks import peer
+
+    district = Assessment.objects.create(organisation=other_council.organisation, bank_version=bank.version,
+                                         period="2026/27")  # fmt: skip
+    for question, level in zip(bank.questions[:3], [4, 1, 3], strict=True):
+        AnswerFactory(assessment=district, question=question, level=level, answered_by=other_council.officer)
+    for value in (4.0, 4.0, 4.5, 5.0, 5.0):
+        peer(bank, value=value)
+    results = results_build(structure=assessment_structure(assessment=district, with_detail=True))
+    assert results.key_messages[3] == (
+        "Among 5 councils in England, the council is below the lower quartile in Hybrid working (3.0 against a "
+        "median of 4.5)."
+    )
+
+
 def test_the_report_spells_out_the_abbreviations_its_questions_and_actions_use(published, council):
     """The first actions of a real bank use MFA, NCSC and DSPT: the method annex says what they stand for."""
     from assessment.models import Assessment
