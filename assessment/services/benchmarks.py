@@ -213,6 +213,13 @@ class GroupBenchmark:
         return f"{self.name[:1].lower()}{self.name[1:]}"
 
     @property
+    def counted_in_sentence(self) -> str:
+        """ "9 county councils", "10 councils in England", "all 11 councils": the group with its size, in a sentence."""
+        if self.name == ALL_COUNCILS:
+            return f"all {self.councils} councils"
+        return f"{self.councils} {self.name_in_sentence}"
+
+    @property
     def enough(self) -> bool:
         return self.councils >= peer_group_minimum()
 
@@ -223,6 +230,8 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
     q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
     return q1, q2, q3
 
+
+ALL_COUNCILS = "All councils"  # the widest peer group's name
 
 PeerScore = tuple[float | None, str]  # (score, question-set fingerprint)
 
@@ -310,7 +319,7 @@ def peer_benchmarks(
     groups = [
         (Organisation.CouncilType(organisation.council_type).plural, lambda kind: kind[0] == organisation.council_type),
         (f"Councils in {organisation.get_nation_display()}", lambda kind: kind[1] == organisation.nation),
-        ("All councils", lambda kind: True),
+        (ALL_COUNCILS, lambda kind: True),
     ]
     benchmarks = []
     for name, belongs in groups:

@@ -419,7 +419,7 @@ def _behind_peers_message(peers: GroupBenchmark) -> str:
     if overall is not None:
         overall_text = f"overall ({score_text(overall.own)} against a median of {score_text(overall.median)})"
         where = f"{overall_text} and {where}" if where else overall_text
-    return f"Among {peers.councils} {peers.name_in_sentence}, the council is below the lower quartile {where}."
+    return f"Among {peers.counted_in_sentence}, the council is below the lower quartile {where}."
 
 
 def _largest_move(moves: list[ThemeTrend], word: str) -> str:

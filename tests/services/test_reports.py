@@ -264,6 +264,37 @@ def test_the_full_bank_report_leads_with_the_critical_alert_and_fits_its_page_bu
     assert "Biggest gaps to target Cyber security: 3.6 from 9 of 9, target 4 (critical alert)" in gaps
 
 
+def test_a_draft_with_six_critical_alerts_keeps_its_dashboard_on_page_1_and_the_report_within_20_pages(
+    published, council
+):
+    # The benchmark's assessment (edition 2, levels 1 to 5 in turn, notes but no evidence items): six critical
+    # alerts on page 1 left the dashboard's note for page 2, and a held pillar's wrapped level left one row alone
+    # on a page: 22 pages.
+    from assessment.services.bank_files import shipped_editions
+    from assessment.services.question_banks import question_bank_load
+
+    edition_2 = question_bank_load(path=shipped_editions()[1]).version
+    assessment = Assessment.objects.create(
+        organisation=council.organisation, bank_version=edition_2, period="2026/27", created_by=council.officer
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            question=q,
+            level=1 + i % 5,
+            evidence=EVIDENCE_400,
+            answered_by=council.officer,
+            answered_at=timezone.now(),
+        )  # fmt: skip
+        for i, q in enumerate(edition_2.questions.order_by("id"))
+    )
+    pages = pages_of(render(assessment))
+    assert "6 critical alerts" in pages[0] and "Change: since the council's last submitted assessment" in pages[0]
+    assert len(pages) <= 20
+    for index, page in enumerate(pages[:-1]):
+        assert len(page) > 600, f"page {index + 1} holds almost nothing: {page[:200]}"
+
+
 def test_no_theme_runs_across_a_page_and_no_page_is_left_nearly_empty(full_assessment, published):
     pages = pages_of(render(full_assessment))
     themes = list(published.themes.order_by("position").prefetch_related("questions"))
@@ -473,6 +504,22 @@ def test_with_too_few_councils_of_its_type_the_fourth_message_uses_the_first_wid
     assert results.key_messages[3] == (
         "Among 5 councils in England, the council is below the lower quartile in Hybrid working (3.0 against a "
         "median of 4.5)."
+    )
+
+
+def test_the_fourth_message_names_the_group_of_all_councils_as_english_does():
+    # "Among 9 all councils" when the message fell back to the group of all councils.
+    from assessment.services.benchmarks import GroupBenchmark, ThemeBenchmark
+    from assessment.services.reports import key_messages_build
+    from assessment.services.scoring import QuestionInput, ScoringInput, ThemeInput, score_assessment
+
+    scores = score_assessment(
+        ScoringInput(themes=[ThemeInput("a", "A", 1, default_target=3)], questions=[QuestionInput("x", "a", 1, 4)])
+    )
+    every = GroupBenchmark(name="All councils", councils=9,
+                           themes=[ThemeBenchmark("ai", "Automation and AI", "AI", 9, 3.4, 3.7, 4.0, 3.2)])  # fmt: skip
+    assert key_messages_build(scores=scores, trends=[], peers=every)[3].startswith(
+        "Among all 9 councils, the council is below the lower quartile in Automation and AI"
     )
 
 
