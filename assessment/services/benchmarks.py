@@ -223,6 +223,11 @@ class GroupBenchmark:
     def enough(self) -> bool:
         return self.councils >= peer_group_minimum()
 
+    @property
+    def compares(self) -> bool:
+        """Large enough, and with at least one score that enough of its councils answered alike: worth a table."""
+        return self.enough and bool(self.themes)
+
 
 def _quartiles(values: list[float]) -> tuple[float, float, float]:
     if len(values) == 1:

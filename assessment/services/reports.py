@@ -218,7 +218,7 @@ class Results:
 
     @property
     def comparable_groups(self) -> list[GroupBenchmark]:
-        return [group for group in self.benchmarks if group.enough and group.themes]
+        return [group for group in self.benchmarks if group.compares]
 
     @property
     def benchmark_rows(self) -> list[BenchmarkRow]:
@@ -288,9 +288,12 @@ class Results:
     def has_history(self) -> bool:
         return any(len(trend.points) > 1 for trend in self.trends)
 
+    def _questions(self) -> list[QuestionResult]:
+        return [q for theme in self.themes for q in theme.questions]
+
     def _shown_texts(self) -> list[str]:
         """What the page and the report show of the bank: theme titles, questions, next steps, the action plan."""
-        questions = [q for theme in self.themes for q in theme.questions]
+        questions = self._questions()
         return (
             [theme.theme.title for theme in self.themes]
             + [*(q.question.text for q in questions), *(q.next_step for q in questions)]
@@ -305,10 +308,9 @@ class Results:
     @cached_property
     def abbreviations_with_evidence(self) -> list[tuple[str, str]]:
         """And in what the report's evidence annex adds: each answer's level descriptor, notes and evidence items."""
-        questions = [q for theme in self.themes for q in theme.questions]
         annex = [
             text
-            for q in questions
+            for q in self._questions()
             for text in (q.descriptor, q.answer.evidence if q.answer else "")
             + tuple(f"{item.description} {item.owner}" for item in q.evidence_items)
         ]
@@ -531,7 +533,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
                 ),
             )
             for index, group in enumerate(benchmarks)
-            if group.enough and group.themes
+            if group.compares
         ],
         actions=actions,
         action_plan=[
@@ -539,7 +541,7 @@ def results_build(*, structure: AssessmentStructure) -> Results:
         ],
         # Councils of its type where there are enough of them; otherwise the first wider group that compares.
         key_messages=key_messages_build(
-            scores=scores, trends=trends, peers=next((g for g in benchmarks if g.enough and g.themes), None)
+            scores=scores, trends=trends, peers=next((g for g in benchmarks if g.compares), None)
         ),
     )
 

@@ -7,6 +7,7 @@ The rules, with a worked example, are in docs/scoring.md; each has a test in tes
 
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -204,15 +205,16 @@ class QuestionScore:
         return "claimed without evidence" if self.unverified else "not in place"
 
 
-class HeldBand:
+class HeldBand(ABC):
     """The band of a theme's or a pillar's `score` as shown: held at Developing while any of its `alert_count`
     critical alerts stands, as the overall level is."""
 
     score: Score
 
     @property
+    @abstractmethod
     def alert_count(self) -> int:
-        raise NotImplementedError
+        """How many critical alerts stand among its questions."""
 
     @property
     def band_level(self) -> int | None:
